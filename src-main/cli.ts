@@ -1,0 +1,76 @@
+// stack-migrator: the headless command line over the migration engine (plain Node).
+import { parseCommandLine, UsageError } from './cli/args.js';
+import { humanOutput, jsonOutput } from './cli/output.js';
+import { EXIT, importFile, planOrMigrate, resumeRun } from './cli/commands/migrate.js';
+import { retireDevices } from './cli/commands/retire.js';
+import { exportDevices } from './cli/commands/export.js';
+import { runSim } from './cli/commands/sim.js';
+import { runDemo } from './cli/commands/demo.js';
+import { StackError } from './stack/errors.js';
+import { DeviceCreateError } from './stack/device-writer.js';
+
+const USAGE = `Usage: stack-migrator <command> [options]
+
+Move LoRaWAN end devices between The Things Stack deployments without persisting the
+active session (for example from The Things Network to The Things Stack Cloud).
+
+Commands:
+  plan      Check rights and devices and show what a migration would do (writes nothing)
+  migrate   Migrate devices from a source to a target application
+  resume    Continue an interrupted run:            resume --run-dir DIR
+  retire    Remove re-programmed ABP devices from the source: retire --run-dir DIR --devices a,b | --all
+  export    Write a devices.json of source devices:  export --source URL --source-app APP --all --out FILE [--with-session]
+  import    Create the devices of a devices.json on a target: import --file FILE --target URL --target-app APP
+  sim       Run a simulated The Things Stack on 127.0.0.1: sim [--port P] [--devices N] [--admin]
+  demo      Migrate N simulated devices between two simulators: demo [--devices N]
+
+Connections:
+  --source URL | --source-is URL --source-cluster URL     (the same for --target)
+  --source-app ID  --target-app ID  --ca FILE (extra CA certificate, repeatable)
+  API keys come from STACK_MIGRATOR_SOURCE_API_KEY and STACK_MIGRATOR_TARGET_API_KEY.
+
+Selection and options:
+  --devices id1,id2 | --all
+  --otaa-source-action rotate-keys|delete   (default rotate-keys)
+  --abp-mode new-session|keep-session       (required when ABP devices are selected)
+  --id-prefix PREFIX   --generate-keys (new root keys for devices of an external Join Server)
+  --dry-run  --concurrency N (default adaptive)  --run-dir DIR  --wait-joins SECONDS  --json
+
+Exit codes: 0 all selected devices migrated; 1 some failed; 2 usage error or blocked plan.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { command, flags } = parseCommandLine(argv);
+  if (!command || command === 'help' || flags.help) {
+    console.log(USAGE);
+    return command || flags.help ? EXIT.ok : EXIT.usage;
+  }
+  const out = flags.json ? jsonOutput() : humanOutput();
+  switch (command) {
+    case 'plan': return planOrMigrate(flags, out, { execute: false });
+    case 'migrate': return planOrMigrate(flags, out, { execute: true });
+    case 'resume': return resumeRun(flags, out);
+    case 'retire': return retireDevices(flags, out);
+    case 'export': return exportDevices(flags, out);
+    case 'import': return importFile(flags, out);
+    case 'sim': return runSim(flags, out, flags.devices);
+    case 'demo': return runDemo(flags, out, flags.devices);
+    default: throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`stack-migrator: ${err.message} (see --help)`);
+      process.exitCode = EXIT.usage;
+    } else if (err instanceof StackError || err instanceof DeviceCreateError) {
+      // Typed errors carry a message a person understands; no stack trace (and never a key).
+      console.error(`stack-migrator: ${err.message}`);
+      process.exitCode = err instanceof StackError && (err.is('Unauthenticated') || err.is('PermissionDenied')) ? EXIT.usage : EXIT.failed;
+    } else {
+      console.error(`stack-migrator: ${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = EXIT.failed;
+    }
+  },
+);

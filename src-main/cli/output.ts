@@ -1,0 +1,65 @@
+// What the CLI prints: progress for people (one updating line on a terminal) or, with
+// --json, one JSON object per line for scripts.
+import type { ProgressEvent } from '../migration/progress.js';
+import type { Plan } from '../migration/planner.js';
+
+export interface Output {
+  event(e: ProgressEvent): void;
+  info(message: string): void;
+  plan(plan: Plan): void;
+  summary(s: { migrated: number; failed: number; skipped: number; blocked: number; runDir: string; [k: string]: unknown }): void;
+}
+
+export function jsonOutput(write = (s: string) => process.stdout.write(s)): Output {
+  const line = (o: unknown) => write(`${JSON.stringify(o)}\n`);
+  return {
+    event: (e) => line(e),
+    info: (message) => line({ type: 'notice', level: 'info', message, at: Date.now() }),
+    plan: (plan) => line({ type: 'plan', plan }),
+    summary: (s) => line({ summary: s }),
+  };
+}
+
+const fmtEta = (s: number | null) => (s === null ? '–' : s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`);
+
+export function humanOutput(stream: NodeJS.WriteStream = process.stdout): Output {
+  const tty = stream.isTTY === true;
+  let lastPrinted = 0;
+  return {
+    event(e) {
+      if (e.type === 'device' && (e.state === 'failed' || e.state === 'rolled-back')) {
+        stream.write(`${tty ? '\r\x1b[K' : ''}✗ ${e.deviceId}: ${e.error ?? e.state}${e.state === 'rolled-back' ? ' (rolled back: the device stays on the source)' : ''}\n`);
+      } else if (e.type === 'totals') {
+        const now = Date.now();
+        if (!tty && now - lastPrinted < 2000 && e.done < e.total) return;
+        lastPrinted = now;
+        const c = e.counts;
+        const text = `${e.done}/${e.total} done · ${(c['waiting-join'] ?? 0) + (c.joined ?? 0)} migrated · ${c.joined ?? 0} joined · ${(c.failed ?? 0) + (c['rolled-back'] ?? 0)} failed · ${e.devicesPerSecond.toFixed(1)}/s · ETA ${fmtEta(e.etaSeconds)} · ${e.concurrency} at once`;
+        stream.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
+      } else if (e.type === 'notice') {
+        stream.write(`${tty ? '\r\x1b[K' : ''}${e.level === 'info' ? '' : `${e.level}: `}${e.message}\n`);
+      } else if (e.type === 'run' && (e.state === 'paused' || e.state === 'cancelling')) {
+        stream.write(`${tty ? '\r\x1b[K' : ''}${e.state}…\n`);
+      }
+    },
+    info: (message) => stream.write(`${tty ? '\r\x1b[K' : ''}${message}\n`),
+    plan(plan) {
+      const c = plan.counts;
+      stream.write(`Plan: ${plan.devices.length} device(s): ${c.ready} ready, ${c.blocked} blocked, ${c.alreadyMigrated} already on the target (${c.otaa} OTAA, ${c.abp} ABP).\n`);
+      for (const b of plan.blockers) stream.write(`  blocker: ${b.message}\n`);
+      for (const w of plan.warnings) stream.write(`  warning: ${w.message}\n`);
+      const shown = new Set<string>();
+      for (const d of plan.devices) {
+        for (const b of d.blockers) stream.write(`  ${d.sourceId}: blocked: ${b.message}\n`);
+        for (const w of d.warnings) {
+          if (shown.has(w.code)) continue; // the same warning for every device is said once
+          shown.add(w.code);
+          stream.write(`  note (${d.activation?.toUpperCase()}): ${w.message}\n`);
+        }
+      }
+    },
+    summary(s) {
+      stream.write(`${tty ? '\r\x1b[K' : ''}Done: ${s.migrated} migrated, ${s.failed} failed, ${s.skipped} skipped, ${s.blocked} blocked. Run folder: ${s.runDir}\n`);
+    },
+  };
+}

@@ -1,0 +1,139 @@
+// The run journal: an append-only JSON-lines file, flushed to disk (fsync) before a step is
+// taken as done, holding no secret. Replaying it tells where each device stands after a
+// crash. Records that arrive together share one write and one fsync (group commit).
+import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { z } from 'zod';
+
+export const STEP_NAMES = [
+  'quieting', // about to set schedule_downlinks=false on the source (prev recorded)
+  'quieted',
+  'creating', // about to create on the target: after a crash the target may hold a partial device
+  'created',
+  'verified', // target read back and matches: from here on the source keys are never read again
+  'retiring', // about to rotate keys / delete on the source
+  'retired',
+  'awaiting-reprogram', // ABP new-session: source kept (quiet) until the user confirms
+  'joined',
+  'skipped',
+  'cancelled', // stopped by the user before the target was verified; everything put back
+  'failed', // with the error and whether the target was rolled back
+] as const;
+export const stepNameSchema = z.enum(STEP_NAMES);
+export type StepName = z.infer<typeof stepNameSchema>;
+
+/** What the journal keeps about a device: identifiers and choices, never a key. */
+export const deviceFactsSchema = z.object({
+  targetId: z.string(),
+  devEui: z.string().optional(),
+  joinEui: z.string().optional(),
+  activation: z.enum(['otaa', 'abp']),
+  lorawan11: z.boolean(),
+  /** schedule_downlinks on the source before we quieted it. */
+  scheduleDownlinksBefore: z.boolean().optional(),
+  retireAction: z.enum(['rotate-keys', 'delete', 'none']).optional(),
+  /** New keys were generated on the target: the device must be re-programmed (sheet). */
+  reprogram: z.boolean().optional(),
+});
+export type DeviceFacts = z.infer<typeof deviceFactsSchema>;
+
+export const journalRecordSchema = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('header'), v: z.literal(1), runId: z.string(), createdAt: z.string(), run: z.record(z.string(), z.unknown()) }),
+  z.object({
+    t: z.literal('step'),
+    d: z.string(), // source device id
+    s: stepNameSchema,
+    at: z.number(),
+    facts: deviceFactsSchema.partial().optional(),
+    error: z.string().optional(),
+    rolledBack: z.boolean().optional(),
+    reason: z.string().optional(),
+  }),
+]);
+export type JournalRecord = z.infer<typeof journalRecordSchema>;
+export type StepRecord = Extract<JournalRecord, { t: 'step' }>;
+
+export interface DeviceJournalState {
+  step?: StepName;
+  facts: Partial<DeviceFacts>;
+  error?: string;
+  rolledBack?: boolean;
+  reason?: string;
+  history: { s: StepName; at: number }[];
+}
+
+export class Journal {
+  private pending: { line: string; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  private flushing: Promise<void> | undefined;
+
+  private constructor(private readonly handle: FileHandle, readonly path: string) {}
+
+  static async open(path: string): Promise<Journal> {
+    return new Journal(await open(path, 'a', 0o600), path);
+  }
+
+  /** Resolves once the record is on disk. */
+  append(record: JournalRecord): Promise<void> {
+    const line = `${JSON.stringify(record)}\n`;
+    return new Promise((resolve, reject) => {
+      this.pending.push({ line, resolve, reject });
+      if (!this.flushing) this.flushing = this.flushLoop();
+    });
+  }
+
+  step(d: string, s: StepName, extra: Omit<StepRecord, 't' | 'd' | 's' | 'at'> = {}): Promise<void> {
+    return this.append({ t: 'step', d, s, at: Date.now(), ...extra });
+  }
+
+  private async flushLoop(): Promise<void> {
+    // Let the records of one tick gather, then write and fsync them together.
+    await new Promise((r) => setImmediate(r));
+    while (this.pending.length > 0) {
+      const batch = this.pending;
+      this.pending = [];
+      try {
+        await this.handle.write(batch.map((b) => b.line).join(''));
+        await this.handle.sync();
+        for (const b of batch) b.resolve();
+      } catch (err) {
+        for (const b of batch) b.reject(err);
+      }
+    }
+    this.flushing = undefined;
+  }
+
+  async close(): Promise<void> {
+    await this.flushing;
+    await this.handle.close();
+  }
+}
+
+/** Reads a journal; a last line cut short by a crash is ignored. */
+export async function readJournal(path: string): Promise<{ header?: Extract<JournalRecord, { t: 'header' }>; devices: Map<string, DeviceJournalState> }> {
+  const text = await readFile(path, 'utf8');
+  const devices = new Map<string, DeviceJournalState>();
+  let header: Extract<JournalRecord, { t: 'header' }> | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let parsed;
+    try {
+      parsed = journalRecordSchema.safeParse(JSON.parse(line));
+    } catch {
+      continue; // torn write at the end
+    }
+    if (!parsed.success) continue;
+    const r = parsed.data;
+    if (r.t === 'header') {
+      header ??= r;
+      continue;
+    }
+    const state = devices.get(r.d) ?? { facts: {}, history: [] };
+    state.step = r.s;
+    state.history.push({ s: r.s, at: r.at });
+    if (r.facts) Object.assign(state.facts, r.facts);
+    state.error = r.s === 'failed' ? r.error : undefined;
+    state.rolledBack = r.s === 'failed' ? r.rolledBack : undefined;
+    state.reason = r.reason ?? state.reason;
+    devices.set(r.d, state);
+  }
+  return { header, devices };
+}

@@ -1,0 +1,192 @@
+// Planning: pre-flight checks and a plan per device, before any write (a dry run is this).
+import type { StackClient } from '../stack/client.js';
+import { StackError } from '../stack/errors.js';
+import { getAtPath } from '../stack/paths.js';
+import type { EndDevice } from '../stack/schemas.js';
+import { checkRights, hasRight, RIGHT, type PlanIssue } from './preflight.js';
+import { isValidDeviceId, targetDeviceId, type MigrationOptions } from './options.js';
+import { activationOf, isLoRaWAN11, redactKeys, rootKeyNames, sessionKeyNames, shapeTargetDevice, sourceReadPaths } from './shape.js';
+import type { SourceSide } from './pipeline.js';
+import { mapLimit } from './concurrency.js';
+
+export interface DevicePlan {
+  sourceId: string;
+  targetId: string;
+  devEui?: string;
+  joinEui?: string;
+  activation?: 'otaa' | 'abp';
+  lorawanVersion?: string;
+  frequencyPlanId?: string;
+  status: 'ready' | 'blocked' | 'already-migrated';
+  blockers: PlanIssue[];
+  warnings: PlanIssue[];
+  /** The device the target will receive, keys redacted. */
+  target?: EndDevice;
+  /** What happens on the source, in words. */
+  sourceChanges: string[];
+}
+
+export interface Plan {
+  createdAt: string;
+  options: MigrationOptions;
+  sourceRights: string[];
+  targetRights: string[];
+  blockers: PlanIssue[];
+  warnings: PlanIssue[];
+  devices: DevicePlan[];
+  counts: { ready: number; blocked: number; alreadyMigrated: number; otaa: number; abp: number };
+}
+
+export interface PlanInput {
+  source: SourceSide;
+  target: { client: StackClient; appId: string };
+  deviceIds: string[];
+  options: MigrationOptions;
+  signal?: AbortSignal;
+  concurrency?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+const issue = (code: string, message: string): PlanIssue => ({ code, message });
+
+export async function planMigration(input: PlanInput): Promise<Plan> {
+  const { source, target, options, signal } = input;
+  const blockers: PlanIssue[] = [];
+  const warnings: PlanIssue[] = [];
+
+  const [sourceAuth, targetAuth] = await Promise.all([
+    source.kind === 'stack' ? source.client.authInfo({ signal }) : Promise.resolve({ rights: [] as string[] }),
+    target.client.authInfo({ signal }),
+  ]);
+  const rotatesKeys = options.otaaSourceAction === 'rotate-keys';
+  if (source.kind === 'stack') {
+    const r = checkRights('source', sourceAuth.rights, { rotatesKeys });
+    blockers.push(...r.blockers);
+    warnings.push(...r.warnings);
+  }
+  const t = checkRights('target', targetAuth.rights, { rotatesKeys });
+  blockers.push(...t.blockers);
+  warnings.push(...t.warnings);
+
+  try {
+    await target.client.getApplication(target.appId, ['name'], { signal });
+  } catch (err) {
+    if (err instanceof StackError && err.is('NotFound')) blockers.push(issue('target-app-missing', `The target application "${target.appId}" does not exist (or the key cannot see it). Create it first.`));
+    else if (!(err instanceof StackError && err.is('PermissionDenied'))) throw err;
+  }
+
+  // What is on the target already: one listing instead of one request per device.
+  const existing = blockers.length === 0 || hasRight(targetAuth.rights, RIGHT.read)
+    ? (await target.client.listDevices(target.appId, { paths: [], signal })).devices
+    : [];
+  const byId = new Map(existing.map((d) => [d.ids.device_id, d]));
+  const byEuis = new Map(existing.filter((d) => d.ids.dev_eui).map((d) => [euiPair(d), d]));
+
+  let done = 0;
+  const devices = await mapLimit(input.deviceIds, input.concurrency ?? 16, async (sourceId) => {
+    const plan = await planDevice(input, sourceId, byId, byEuis);
+    input.onProgress?.(++done, input.deviceIds.length);
+    return plan;
+  }, signal);
+
+  if (devices.some((d) => d.activation === 'abp') && !options.abpMode) {
+    blockers.push(issue('abp-mode-missing', 'The selection has ABP devices: choose whether they get a new session (re-programmed) or keep their DevAddr and keys.'));
+  }
+  const count = (f: (d: DevicePlan) => boolean) => devices.filter(f).length;
+  return {
+    createdAt: new Date().toISOString(), options, sourceRights: sourceAuth.rights, targetRights: targetAuth.rights,
+    blockers, warnings, devices,
+    counts: {
+      ready: count((d) => d.status === 'ready'), blocked: count((d) => d.status === 'blocked'),
+      alreadyMigrated: count((d) => d.status === 'already-migrated'),
+      otaa: count((d) => d.activation === 'otaa'), abp: count((d) => d.activation === 'abp'),
+    },
+  };
+}
+
+const euiPair = (d: EndDevice) => `${(d.ids.join_eui ?? '').toUpperCase()}/${(d.ids.dev_eui ?? '').toUpperCase()}`;
+
+async function readForPlan(input: PlanInput, sourceId: string) {
+  const { source } = input;
+  if (source.kind === 'file') {
+    const device = source.devices.get(sourceId);
+    return device ? { device, absent: [] as string[] } : undefined;
+  }
+  try {
+    return await source.client.getDevice(source.appId, sourceId, sourceReadPaths(source.canReadKeys), { signal: input.signal });
+  } catch (err) {
+    if (err instanceof StackError && err.is('NotFound')) return undefined;
+    throw err;
+  }
+}
+
+async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, EndDevice>, byEuis: Map<string, EndDevice>): Promise<DevicePlan> {
+  const { options } = input;
+  const targetId = targetDeviceId(sourceId, options.idMapping);
+  const plan: DevicePlan = { sourceId, targetId, status: 'ready', blockers: [], warnings: [], sourceChanges: [] };
+  const read = await readForPlan(input, sourceId);
+  if (!read) {
+    plan.blockers.push(issue('source-missing', `Device "${sourceId}" does not exist on the source.`));
+    plan.status = 'blocked';
+    return plan;
+  }
+  const { device, absent } = read;
+  const activation = activationOf(device);
+  Object.assign(plan, {
+    devEui: device.ids.dev_eui?.toUpperCase(), joinEui: device.ids.join_eui?.toUpperCase(), activation,
+    lorawanVersion: getAtPath(device, 'lorawan_version') as string | undefined,
+    frequencyPlanId: getAtPath(device, 'frequency_plan_id') as string | undefined,
+  });
+  const block = (code: string, message: string) => plan.blockers.push(issue(code, message));
+  const warn = (code: string, message: string) => plan.warnings.push(issue(code, message));
+
+  if (!isValidDeviceId(targetId)) block('target-id-invalid', `The target device id "${targetId}" is not valid (lower-case letters, digits and dashes, at most 36 characters).`);
+  if (absent.includes('ns')) block('source-incomplete', 'The device has no Network Server registration on the source: it cannot be read completely.');
+  for (const f of ['lorawan_version', 'lorawan_phy_version', 'frequency_plan_id']) {
+    if (!absent.includes('ns') && getAtPath(device, f) === undefined) block('source-incomplete', `The source device has no ${f}.`);
+  }
+  if (!device.ids.dev_eui && activation === 'otaa') block('no-dev-eui', 'The OTAA device has no DevEUI.');
+
+  if (activation === 'otaa') {
+    const keysReadable = rootKeyNames(device).every((n) => typeof getAtPath(device, `root_keys.${n}.key`) === 'string');
+    if (!keysReadable) {
+      if (options.generateKeysForExternalJoinServer) warn('new-root-keys', 'Its root keys are not readable on the source (external Join Server): new keys will be generated and the device must be re-programmed with them.');
+      else block('root-keys-unreadable', `Its root keys are not readable on the source${absent.includes('js') ? ' (they live on an external Join Server)' : ''}. Generate new keys (the device must then be re-programmed) or leave it.`);
+    }
+    if (isLoRaWAN11(device) && keysReadable && getAtPath(device, 'root_keys.nwk_key.key') === undefined) block('no-nwk-key', 'LoRaWAN 1.1 device without a NwkKey.');
+    plan.sourceChanges.push('Downlinks turned off before the move (restored if the move fails).');
+    plan.sourceChanges.push(options.otaaSourceAction === 'rotate-keys'
+      ? 'After the target is verified: AppKey replaced by a random key, so it can no longer join the source.'
+      : 'After the target is verified: deleted from the source.');
+    warn('otaa-rejoin', 'The device keeps its current session on the source until it joins again: a power cycle or a downlink may be needed to trigger the join.');
+  } else {
+    if (!options.abpMode) block('abp-mode-missing', 'ABP device: choose a mode (new session, or keep DevAddr and keys).');
+    else if (options.abpMode === 'keep-session') {
+      const hasSession = typeof getAtPath(device, 'session.dev_addr') === 'string' &&
+        sessionKeyNames(device).every((n) => typeof getAtPath(device, `session.keys.${n}.key`) === 'string');
+      if (!hasSession) block('abp-session-unreadable', 'Its session (DevAddr and session keys) cannot be read on the source.');
+      warn('abp-gateway', 'Keeps its DevAddr from the source\u2019s address block: Packet Broker will not route it to the target, so its gateway must move to the target too. Frame counters restart (the device must be reset).');
+      plan.sourceChanges.push('Downlinks turned off, then deleted from the source once the target is verified.');
+    } else {
+      warn('abp-reprogram', 'Gets a new DevAddr and session keys on the target: re-program the device with the values of the re-programming sheet.');
+      plan.sourceChanges.push('Downlinks turned off; kept on the source until you confirm the device was re-programmed, then deleted.');
+    }
+  }
+
+  const sameId = byId.get(targetId);
+  const sameEuis = device.ids.dev_eui ? byEuis.get(euiPair(device)) : undefined;
+  if (sameId && euiPair(sameId) === euiPair(device)) plan.status = 'already-migrated';
+  else if (sameId) block('target-id-taken', `The target already has a device "${targetId}" with other EUIs.`);
+  else if (sameEuis) block('target-euis-taken', `The target already has this JoinEUI/DevEUI as device "${sameEuis.ids.device_id}".`);
+
+  if (plan.status !== 'already-migrated' && plan.blockers.length > 0) plan.status = 'blocked';
+  if (plan.status !== 'blocked') {
+    const shaped = shapeTargetDevice({
+      source: device, options, targetHost: input.target.client.clusterHost,
+      newDevAddr: activation === 'abp' && options.abpMode === 'new-session' ? '(assigned by the target)' : undefined,
+    });
+    shaped.ids.application_ids = { application_id: input.target.appId };
+    plan.target = redactKeys(shaped);
+  }
+  return plan;
+}

@@ -1,0 +1,37 @@
+// Typed progress of a run, for the CLI now and the desktop app over IPC.
+import { z } from 'zod';
+
+export const deviceStateSchema = z.enum([
+  'queued', 'reading', 'quieting', 'creating', 'verifying', 'retiring', 'waiting-join', 'joined',
+  'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped', 'blocked',
+]);
+export type DeviceState = z.infer<typeof deviceStateSchema>;
+
+export const progressEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('device'),
+    deviceId: z.string(),
+    targetId: z.string().optional(),
+    state: deviceStateSchema,
+    error: z.string().optional(),
+    at: z.number(),
+  }),
+  z.object({
+    type: z.literal('totals'),
+    total: z.number(),
+    done: z.number(),
+    counts: z.record(deviceStateSchema, z.number()),
+    devicesPerSecond: z.number(),
+    etaSeconds: z.number().nullable(),
+    concurrency: z.number(),
+    at: z.number(),
+  }),
+  z.object({
+    type: z.literal('run'),
+    state: z.enum(['planning', 'running', 'paused', 'cancelling', 'finished', 'cancelled']),
+    runDir: z.string(),
+    at: z.number(),
+  }),
+  z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string(), at: z.number() }),
+]);
+export type ProgressEvent = z.infer<typeof progressEventSchema>;

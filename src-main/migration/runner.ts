@@ -1,0 +1,229 @@
+// Runs a migration: devices through the pipeline under an adaptive concurrency limit, with
+// pause, resume and cancel, typed progress, a journal to resume from, and join watching.
+import type { StackEvent } from '../stack/schemas.js';
+import { Journal, readJournal, type DeviceJournalState } from './journal.js';
+import { AdaptiveLimiter } from './limiter.js';
+import type { MigrationOptions } from './options.js';
+import { migrateDevice, type Outcome, type SourceSide, type TargetSide } from './pipeline.js';
+import type { DeviceState, ProgressEvent } from './progress.js';
+import { JoinWatcher } from './watch.js';
+
+export interface RunConfig {
+  runDir: string;
+  journalPath: string;
+  source: SourceSide;
+  target: TargetSide;
+  options: MigrationOptions;
+  /** Source device ids to migrate, in order. */
+  deviceIds: string[];
+  /** A fixed number of devices at once, or adaptive (the default). */
+  concurrency?: number;
+  /** Follow the target's event stream and mark devices joined. */
+  watchJoins?: boolean;
+  /** Try devices that failed in an earlier attempt again (resume does, by default). */
+  retryFailed?: boolean;
+  onEvent(event: ProgressEvent): void;
+}
+
+export interface RunSummary {
+  migrated: number;
+  awaitingReprogram: number;
+  failed: number;
+  skipped: number;
+  cancelled: number;
+  notStarted: number;
+  joined: number;
+  runDir: string;
+  outcomes: Map<string, Outcome | 'not-started'>;
+}
+
+const FINAL: ReadonlySet<DeviceState> = new Set(['waiting-join', 'joined', 'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped']);
+
+export class MigrationRun {
+  readonly states = new Map<string, DeviceState>();
+  readonly errors = new Map<string, string>();
+  readonly outcomes = new Map<string, Outcome | 'not-started'>();
+  private readonly abort = new AbortController();
+  private paused: { promise: Promise<void>; resume: () => void } | undefined;
+  private readonly limiter: AdaptiveLimiter;
+  private readonly finishedAt: number[] = [];
+  private lastTotals = 0;
+  private watcher: JoinWatcher | undefined;
+  private journal!: Journal;
+  private prior = new Map<string, DeviceJournalState>();
+  private journalOpen = false;
+  /** Devices seen arriving on the target before they reached "waiting-join". */
+  private readonly arrived = new Set<string>();
+  readonly done: Promise<RunSummary>;
+
+  constructor(private readonly config: RunConfig) {
+    const fixed = config.concurrency !== undefined;
+    this.limiter = new AdaptiveLimiter({ initial: config.concurrency ?? 8, min: 1, max: config.concurrency ?? 64, fixed });
+    for (const id of config.deviceIds) this.states.set(id, 'queued');
+    this.done = this.run();
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    let resume!: () => void;
+    const promise = new Promise<void>((r) => (resume = r));
+    this.paused = { promise, resume };
+    this.emitRun('paused');
+  }
+
+  resume(): void {
+    const p = this.paused;
+    this.paused = undefined;
+    p?.resume();
+    if (p) this.emitRun('running');
+  }
+
+  /** Stops starting devices; devices in flight are rolled back unless already verified. */
+  cancel(): void {
+    this.abort.abort(new Error('cancelled'));
+    this.resume();
+    this.emitRun('cancelling');
+  }
+
+  get concurrency(): number {
+    return this.limiter.limit;
+  }
+
+  /** Stops following joins (the run's promise is already resolved by then, or will be). */
+  stopWatching(): void {
+    this.watcher?.stop();
+  }
+
+  private async run(): Promise<RunSummary> {
+    const { config } = this;
+    try {
+      this.prior = (await readJournal(config.journalPath)).devices;
+    } catch {
+      this.prior = new Map();
+    }
+    this.journal = await Journal.open(config.journalPath);
+    this.journalOpen = true;
+    const unobserve = [config.target.client.transport.observe(this.limiter)];
+    if (config.source.kind === 'stack') unobserve.push(config.source.client.transport.observe(this.limiter));
+    if (config.watchJoins) this.startWatching();
+    this.emitRun('running');
+    const queue = config.deviceIds.filter((id) => !this.alreadyFinal(id));
+    let next = 0;
+    const worker = async () => {
+      for (;;) {
+        if (this.paused) await this.paused.promise;
+        if (this.abort.signal.aborted || next >= queue.length) return;
+        await this.limiter.acquire();
+        const id = queue[next++];
+        if (id === undefined || this.abort.signal.aborted) {
+          this.limiter.release();
+          return;
+        }
+        try {
+          const prior = this.prior.get(id);
+          const outcome = await migrateDevice(this.pipelineContext(), id, config.retryFailed === false && prior?.step === 'failed' ? undefined : prior);
+          this.outcomes.set(id, outcome);
+        } finally {
+          this.limiter.release();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: config.concurrency ?? 64 }, worker));
+    for (const id of queue) if (!this.outcomes.has(id)) this.outcomes.set(id, 'not-started');
+    this.journalOpen = false;
+    await this.journal.close();
+    for (const u of unobserve) u();
+    this.emitTotals(true);
+    this.emitRun(this.abort.signal.aborted ? 'cancelled' : 'finished');
+    return this.summary();
+  }
+
+  private alreadyFinal(id: string): boolean {
+    const step = this.prior.get(id)?.step;
+    const done: Partial<Record<string, [DeviceState, Outcome]>> = {
+      retired: ['waiting-join', 'migrated'], joined: ['joined', 'migrated'], 'awaiting-reprogram': ['awaiting-reprogram', 'awaiting-reprogram'],
+      skipped: ['skipped', 'skipped'],
+    };
+    const hit = step ? done[step] : undefined;
+    if (!hit) return false;
+    this.states.set(id, hit[0]);
+    this.outcomes.set(id, hit[1]);
+    return true;
+  }
+
+  private pipelineContext() {
+    const { config } = this;
+    return {
+      source: config.source, target: config.target, journal: this.journal, options: config.options, signal: this.abort.signal,
+      emit: (deviceId: string, state: DeviceState, detail: { error?: string; targetId?: string } = {}) => this.setState(deviceId, state, detail),
+    };
+  }
+
+  private setState(deviceId: string, state: DeviceState, detail: { error?: string; targetId?: string } = {}) {
+    const before = this.states.get(deviceId);
+    this.states.set(deviceId, state);
+    if (detail.error) this.errors.set(deviceId, detail.error);
+    if (FINAL.has(state) && (!before || !FINAL.has(before))) this.finishedAt.push(performance.now());
+    this.config.onEvent({ type: 'device', deviceId, state, at: Date.now(), ...detail });
+    this.emitTotals(false);
+    if (state === 'waiting-join' && this.arrived.delete(deviceId)) void this.journalJoined(deviceId, { name: 'earlier' });
+  }
+
+  private startWatching() {
+    const { target } = this.config;
+    const byTargetId = new Map<string, string>();
+    for (const id of this.config.deviceIds) byTargetId.set(this.config.options.idMapping.kind === 'prefix' ? `${this.config.options.idMapping.prefix}${id}` : id, id);
+    this.watcher = new JoinWatcher(target.client, target.appId, (event: StackEvent, targetId: string) => {
+      const sourceId = byTargetId.get(targetId);
+      if (!sourceId) return;
+      const state = this.states.get(sourceId);
+      if (state === 'waiting-join' || state === 'awaiting-reprogram') void this.journalJoined(sourceId, event);
+      else if (state !== 'joined') this.arrived.add(sourceId);
+    }, (message) => this.config.onEvent({ type: 'notice', level: 'warning', message, at: Date.now() }));
+  }
+
+  private async journalJoined(sourceId: string, _event: StackEvent) {
+    this.states.set(sourceId, 'joined'); // at once: a second event must not journal it twice
+    if (this.journalOpen) await this.journal.step(sourceId, 'joined');
+    else {
+      // A join after the run ended: append through a handle of its own.
+      const journal = await Journal.open(this.config.journalPath);
+      await journal.step(sourceId, 'joined');
+      await journal.close();
+    }
+    this.setState(sourceId, 'joined');
+  }
+
+  private emitRun(state: 'running' | 'paused' | 'cancelling' | 'finished' | 'cancelled') {
+    this.config.onEvent({ type: 'run', state, runDir: this.config.runDir, at: Date.now() });
+  }
+
+  /** Totals at most four times a second (and once at the end). */
+  private emitTotals(force: boolean) {
+    const now = performance.now();
+    if (!force && now - this.lastTotals < 250) return;
+    this.lastTotals = now;
+    const counts = {} as Record<DeviceState, number>;
+    for (const s of this.states.values()) counts[s] = (counts[s] ?? 0) + 1;
+    const total = this.states.size;
+    const done = [...this.states.values()].filter((s) => FINAL.has(s)).length;
+    const windowStart = now - 10_000;
+    const recent = this.finishedAt.filter((t) => t >= windowStart);
+    const span = recent.length > 1 ? (now - recent[0]!) / 1000 : 0;
+    const devicesPerSecond = span > 0 ? recent.length / span : 0;
+    this.config.onEvent({
+      type: 'totals', total, done, counts, devicesPerSecond, concurrency: this.limiter.limit,
+      etaSeconds: devicesPerSecond > 0 ? Math.round((total - done) / devicesPerSecond) : null, at: Date.now(),
+    });
+  }
+
+  private summary(): RunSummary {
+    const count = (o: Outcome | 'not-started') => [...this.outcomes.values()].filter((x) => x === o).length;
+    return {
+      migrated: count('migrated'), awaitingReprogram: count('awaiting-reprogram'), failed: count('failed'),
+      skipped: count('skipped'), cancelled: count('cancelled'), notStarted: count('not-started'),
+      joined: [...this.states.values()].filter((s) => s === 'joined').length,
+      runDir: this.config.runDir, outcomes: this.outcomes,
+    };
+  }
+}

@@ -1,0 +1,88 @@
+// Glue shared by the CLI and the desktop app: clients for both sides, a run started from a
+// manifest, and the files written when it ends.
+import { StackClient, type ClientOptions } from '../stack/client.js';
+import { hasRight, RIGHT } from './preflight.js';
+import type { SourceSide, TargetSide } from './pipeline.js';
+import type { EndDevice } from '../stack/schemas.js';
+import { MigrationRun, type RunSummary } from './runner.js';
+import { runFiles, type RunManifest } from './run-dir.js';
+import { readJournal } from './journal.js';
+import { buildReport, writeReport, writeReprogramSheet } from './files/report.js';
+import type { ProgressEvent } from './progress.js';
+
+export interface Sides {
+  source: SourceSide;
+  target: TargetSide;
+  close(): void;
+}
+
+/** Opens both sides; `canReadKeys` comes from each key's rights. */
+export async function openSides(
+  manifest: Pick<RunManifest, 'source' | 'target'>,
+  keys: { source?: string; target: string },
+  fileDevices?: ReadonlyMap<string, EndDevice>,
+  clientOptions: ClientOptions = {},
+): Promise<Sides> {
+  const target = new StackClient({ ...manifest.target, apiKey: keys.target }, clientOptions);
+  const clients = [target];
+  let source: SourceSide;
+  if (manifest.source.kind === 'stack') {
+    if (!keys.source) throw new Error('The source API key is missing.');
+    const client = new StackClient({ ...manifest.source, apiKey: keys.source }, clientOptions);
+    clients.push(client);
+    const rights = (await client.authInfo()).rights;
+    source = { kind: 'stack', client, appId: manifest.source.appId, canReadKeys: hasRight(rights, RIGHT.readKeys) };
+  } else {
+    if (!fileDevices) throw new Error('The devices of the file are missing.');
+    source = { kind: 'file', devices: fileDevices };
+  }
+  const targetRights = (await target.authInfo()).rights;
+  return {
+    source,
+    target: { client: target, appId: manifest.target.appId, canReadKeys: hasRight(targetRights, RIGHT.readKeys) },
+    close: () => clients.forEach((c) => c.close()),
+  };
+}
+
+export interface FinishedRun {
+  summary: RunSummary;
+  report: { json: string; csv: string };
+  sheet?: { path: string; devices: number };
+}
+
+/** Starts (or resumes) the run of a manifest; `finished` also writes the report and sheet. */
+export function startRun(args: {
+  runDir: string;
+  manifest: RunManifest;
+  sides: Sides;
+  onEvent: (e: ProgressEvent) => void;
+  watchJoins?: boolean;
+  concurrency?: number;
+}): { run: MigrationRun; finished: Promise<FinishedRun> } {
+  const { runDir, manifest, sides } = args;
+  const files = runFiles(runDir);
+  const run = new MigrationRun({
+    runDir, journalPath: files.journal, source: sides.source, target: sides.target, options: manifest.options,
+    deviceIds: manifest.deviceIds, concurrency: args.concurrency ?? manifest.concurrency, watchJoins: args.watchJoins, onEvent: args.onEvent,
+  });
+  const finished = (async () => {
+    const summary = await run.done;
+    return { summary, ...(await writeRunFiles(runDir, manifest, sides.target)) };
+  })();
+  return { run, finished };
+}
+
+/** Report (always) and re-programming sheet (when devices need one), from the journal. */
+export async function writeRunFiles(runDir: string, manifest: RunManifest, target: TargetSide) {
+  const files = runFiles(runDir);
+  const blocked = new Map(manifest.blocked.map((b) => [b.deviceId, { outcome: 'blocked', error: b.reasons.join(' ') }]));
+  const rows = await buildReport(files.journal, [...manifest.deviceIds, ...blocked.keys()], blocked);
+  const report = await writeReport(runDir, rows);
+  const { devices } = await readJournal(files.journal);
+  const needSheet = [...devices.values()]
+    .filter((d) => d.facts.targetId && (d.facts.reprogram === true) && ['awaiting-reprogram', 'retired', 'joined'].includes(d.step ?? ''))
+    .map((d) => d.facts.targetId!);
+  if (needSheet.length === 0) return { report };
+  const count = await writeReprogramSheet(files.sheet, { client: target.client, appId: target.appId }, needSheet);
+  return { report, sheet: { path: files.sheet, devices: count } };
+}

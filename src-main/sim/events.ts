@@ -1,0 +1,227 @@
+// The event bus and the streaming `POST /api/v3/events` (Events.Stream), after
+// pkg/events/grpc (start event, RequireAny, per-event visibility),
+// pkg/events/basic/subscription.go (identifier matching, propagation of device
+// events to application subscribers) and pkg/events/pattern.go (names).
+import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
+import { R, rightsOn, type Caller } from './auth.js';
+import { invalidRegexp, noApplicationRights, noIdentifiers, noMatchingEvents, unknownEventName, validation } from './errors.js';
+import { type JsonObject, isObject } from './json-path.js';
+
+/** Event names The Things Stack defines for devices (events.Define in pkg/{identity,join,network,application}server). */
+const DEFINED_NAMES = [
+  'end_device.create', 'end_device.update', 'end_device.delete', 'end_device.batch.delete',
+  'js.end_device.create', 'js.end_device.update', 'js.end_device.delete', 'js.end_device.batch.delete',
+  'ns.end_device.create', 'ns.end_device.update', 'ns.end_device.delete', 'ns.end_device.batch.delete',
+  'as.end_device.create', 'as.end_device.update', 'as.end_device.delete', 'as.end_device.batch.delete',
+  'js.join.accept', 'js.join.reject',
+  'ns.up.data.receive', 'ns.up.data.drop', 'ns.up.data.process', 'ns.up.data.forward',
+  'ns.up.join.receive', 'ns.up.join.drop', 'ns.up.join.process', 'ns.up.join.accept.forward',
+  'ns.up.join.cluster.attempt', 'ns.up.join.cluster.success', 'ns.up.join.cluster.fail',
+  'ns.up.join.interop.attempt', 'ns.up.join.interop.success', 'ns.up.join.interop.fail',
+  'ns.down.join.schedule.attempt', 'ns.down.join.schedule.success', 'ns.down.join.schedule.fail',
+  'ns.down.data.schedule.attempt', 'ns.down.data.schedule.success', 'ns.down.data.schedule.fail',
+  'ns.down.transmission.success', 'ns.down.transmission.fail',
+  'as.up.data.receive', 'as.up.data.drop', 'as.up.data.forward', 'as.up.data.decode.fail',
+  'as.up.join.receive', 'as.up.join.drop', 'as.up.join.forward', 'as.up.location.forward',
+  'as.down.data.receive', 'as.down.data.forward', 'as.down.data.drop',
+  'application.create', 'application.update', 'application.delete',
+];
+const DEFINED = new Set(DEFINED_NAMES);
+
+/** Device events that application subscribers do not see (no WithPropagateToParent). */
+const NOT_PROPAGATED = new Set([
+  'ns.up.data.receive', 'ns.up.data.process', 'ns.up.data.forward', 'ns.up.data.drop', 'ns.up.join.receive',
+  'ns.up.join.drop', 'ns.up.join.accept.forward',
+]);
+
+export interface DeviceRef {
+  applicationId: string;
+  deviceId: string;
+  devEui?: string;
+  joinEui?: string;
+  devAddr?: string;
+}
+
+export interface SimEvent {
+  json: JsonObject;
+  name: string;
+  applicationId: string;
+  deviceId?: string;
+  time: number;
+  visibility: string;
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A ULID, the format of TTS event unique ids and correlation ids. */
+export function ulid(time = Date.now()): string {
+  let t = time;
+  let head = '';
+  for (let i = 0; i < 10; i++) {
+    head = CROCKFORD[t % 32] + head;
+    t = Math.floor(t / 32);
+  }
+  const rnd = randomBytes(16);
+  let tail = '';
+  for (let i = 0; i < 16; i++) tail += CROCKFORD[(rnd[i] as number) % 32];
+  return head + tail;
+}
+
+export function deviceIdsJson(ref: DeviceRef): JsonObject {
+  const ids: JsonObject = { device_id: ref.deviceId, application_ids: { application_id: ref.applicationId } };
+  if (ref.devEui) ids.dev_eui = ref.devEui;
+  if (ref.joinEui) ids.join_eui = ref.joinEui;
+  if (ref.devAddr) ids.dev_addr = ref.devAddr;
+  return ids;
+}
+
+function visibilityOf(name: string): string {
+  return name.includes('end_device.') ? R.DEVICES_READ : R.TRAFFIC_READ;
+}
+
+interface Subscription {
+  caller: Caller;
+  devices: Set<string>;
+  applications: Set<string>;
+  names?: Set<string>;
+  res: ServerResponse;
+  delimiter: string;
+}
+
+export interface StreamRequest {
+  caller: Caller;
+  devices: Set<string>;
+  applications: Set<string>;
+  names?: Set<string>;
+  identifiers: JsonObject[];
+  tail: number;
+  after?: number;
+}
+
+export class EventBus {
+  private readonly history: SimEvent[] = [];
+  private readonly subs = new Set<Subscription>();
+
+  constructor(private readonly historySize = 4096) {}
+
+  publish(name: string, ref: DeviceRef, opts: { data?: JsonObject; correlationIds?: string[] } = {}): void {
+    const now = Date.now();
+    const json: JsonObject = {
+      name,
+      time: new Date(now).toISOString(),
+      identifiers: [{ device_ids: deviceIdsJson(ref) }],
+    };
+    if (opts.data) json.data = opts.data;
+    json.correlation_ids = opts.correlationIds ?? [`sim:${ulid(now)}`];
+    json.origin = 'stack-migrator-sim';
+    json.visibility = { rights: [visibilityOf(name)] };
+    json.unique_id = ulid(now);
+    const evt: SimEvent = { json, name, applicationId: ref.applicationId, deviceId: ref.deviceId, time: now, visibility: visibilityOf(name) };
+    this.history.push(evt);
+    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    for (const sub of this.subs) if (matches(sub, evt)) write(sub, evt.json);
+  }
+
+  /** Opens a stream on an HTTP response: start event, history (after/tail), then live events. */
+  attach(req: StreamRequest, res: ServerResponse, delimiter: string): void {
+    const sub: Subscription = { ...req, res, delimiter };
+    const start: JsonObject = {
+      name: 'events.stream.start',
+      time: new Date().toISOString(),
+      identifiers: req.identifiers,
+      origin: 'stack-migrator-sim',
+      unique_id: ulid(),
+    };
+    if (req.names) start.data = { '@type': 'type.googleapis.com/google.protobuf.Value', value: [...req.names].sort() };
+    write(sub, start);
+    let backlog: SimEvent[] = [];
+    if (req.after !== undefined) backlog = this.history.filter((e) => e.time > (req.after as number) && matches(sub, e));
+    if (req.tail > 0) {
+      const matching = backlog.length > 0 || req.after !== undefined ? backlog : this.history.filter((e) => matches(sub, e));
+      backlog = matching.slice(-req.tail);
+    }
+    for (const e of backlog) write(sub, e.json);
+    this.subs.add(sub);
+    res.on('close', () => this.subs.delete(sub));
+  }
+
+  closeAll(): void {
+    for (const sub of this.subs) sub.res.end();
+    this.subs.clear();
+  }
+}
+
+function matches(sub: Subscription, evt: SimEvent): boolean {
+  if (sub.names && !sub.names.has(evt.name)) return false;
+  const onDevice = evt.deviceId !== undefined && sub.devices.has(`${evt.applicationId}/${evt.deviceId}`);
+  const onApp = sub.applications.has(evt.applicationId) && !NOT_PROPAGATED.has(evt.name);
+  if (!onDevice && !onApp) return false;
+  // Each event is only shown to callers holding its visibility right.
+  return rightsOn(sub.caller, evt.applicationId).has(evt.visibility);
+}
+
+function write(sub: Subscription, event: JsonObject): void {
+  if (sub.res.writableEnded || sub.res.destroyed) return;
+  sub.res.write(JSON.stringify({ result: event }) + sub.delimiter);
+}
+
+/** pkg/events.NamesFromPatterns: exact defined names or /regexp/ patterns. */
+export function resolveNames(patterns: unknown): Set<string> | undefined {
+  if (patterns === undefined || patterns === null) return undefined;
+  if (!Array.isArray(patterns)) throw validation('names', 'expected a list of strings');
+  if (patterns.length === 0) return undefined;
+  const out = new Set<string>();
+  for (const p of patterns) {
+    if (typeof p !== 'string') throw validation('names', 'expected a list of strings');
+    if (p.length >= 2 && p.startsWith('/') && p.endsWith('/')) {
+      let re: RegExp;
+      try {
+        re = new RegExp(p.slice(1, -1));
+      } catch {
+        throw invalidRegexp();
+      }
+      const found = DEFINED_NAMES.filter((n) => re.test(n));
+      if (found.length === 0) throw noMatchingEvents(re.source);
+      for (const n of found) out.add(n);
+    } else if (DEFINED.has(p)) out.add(p);
+    else throw unknownEventName(p);
+  }
+  return out;
+}
+
+/** Parses a StreamEventsRequest body and checks the caller may follow each entity (RequireAny). */
+export function parseStreamRequest(caller: Caller, body: JsonObject): StreamRequest {
+  const ids = body.identifiers;
+  if (!Array.isArray(ids) || ids.length === 0) throw noIdentifiers();
+  const devices = new Set<string>();
+  const applications = new Set<string>();
+  for (const entry of ids) {
+    if (!isObject(entry)) throw validation('identifiers', 'expected a list of entity identifiers');
+    const dev = entry.device_ids;
+    const app = entry.application_ids;
+    let applicationId: unknown;
+    if (isObject(dev)) {
+      applicationId = isObject(dev.application_ids) ? dev.application_ids.application_id : undefined;
+      if (typeof applicationId !== 'string' || typeof dev.device_id !== 'string') {
+        throw validation('identifiers.device_ids', 'value is required');
+      }
+      devices.add(`${applicationId}/${dev.device_id}`);
+    } else if (isObject(app)) {
+      applicationId = app.application_id;
+      if (typeof applicationId !== 'string') throw validation('identifiers.application_ids', 'value is required');
+      applications.add(applicationId);
+    } else {
+      throw validation('identifiers', 'only application_ids and device_ids are supported');
+    }
+    if (rightsOn(caller, applicationId).size === 0) throw noApplicationRights(applicationId);
+  }
+  const names = resolveNames(body.names);
+  const tail = typeof body.tail === 'number' && body.tail > 0 ? Math.floor(body.tail) : 0;
+  let after: number | undefined;
+  if (typeof body.after === 'string') {
+    after = Date.parse(body.after);
+    if (Number.isNaN(after)) throw validation('after', 'invalid timestamp');
+  }
+  return { caller, devices, applications, names, identifiers: ids as JsonObject[], tail, after };
+}

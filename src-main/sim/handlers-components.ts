@@ -1,0 +1,93 @@
+// Join, Network and Application Server end-device registries:
+// GET / PUT (or POST) / DELETE /{js|ns|as}/applications/{app}/devices/{dev}.
+import { requireApplication } from './auth.js';
+import { normalizeDevice } from './codec.js';
+import { RULES, type ServerComponent } from './component-rules.js';
+import { type ApiRequest, type Reply, type SimContext, bodyFieldMask, nowIso, ok, present, queryFieldMask, requireParam } from './context.js';
+import { endDeviceNotFound } from './errors.js';
+import { checkComponentMask, storagePath } from './fieldmask-rules.js';
+import { refOf } from './handlers-is.js';
+import { type JsonObject, clone, deletePath, getPath, isObject, setPath } from './json-path.js';
+
+function componentOf(req: ApiRequest): ServerComponent {
+  const c = req.params.component;
+  if (!c) throw new Error('route without component');
+  return c;
+}
+
+export function getComponentDevice(ctx: SimContext, req: ApiRequest): Reply {
+  const component = componentOf(req);
+  const rules = RULES[component];
+  const appId = requireParam(req.params.app, 'application_id');
+  const devId = requireParam(req.params.dev, 'device_id');
+  const mask = queryFieldMask(req.query);
+  checkComponentMask(component, rules.getRpc, mask, 'get');
+  // Reading key fields without READ_KEYS is refused (PermissionDenied), not filtered.
+  requireApplication(ctx.keys.authenticate(req.authorization), appId, ...rules.readRights(mask));
+  const record = ctx.store.app(appId)?.[component].get(devId);
+  if (!record) throw rules.getNotFound();
+  return ok(present(record, mask));
+}
+
+/** Applies the masked paths of dev onto target: absent values clear the field. */
+function applyMask(target: JsonObject, dev: JsonObject, mask: readonly string[]): void {
+  const paths = [...new Set(mask.map(storagePath))].sort((a, b) => a.length - b.length);
+  for (const p of paths) {
+    const v = getPath(dev, p);
+    if (v === undefined) deletePath(target, p);
+    else setPath(target, p, clone(v));
+  }
+}
+
+export function setComponentDevice(ctx: SimContext, req: ApiRequest): Reply {
+  const component = componentOf(req);
+  const rules = RULES[component];
+  const appId = requireParam(req.params.app, 'application_id');
+  const mask = bodyFieldMask(req.body);
+  checkComponentMask(component, rules.setRpc, mask, 'set');
+  const dev = normalizeDevice(req.body?.end_device);
+  // Path parameters win over the body, as in grpc-gateway.
+  const ids = isObject(dev.ids) ? dev.ids : {};
+  ids.application_ids = { application_id: appId };
+  if (req.params.dev !== undefined) ids.device_id = req.params.dev;
+  dev.ids = ids;
+  const devId = ids.device_id;
+  if (typeof devId !== 'string') throw endDeviceNotFound(appId, '');
+  rules.preCheck(dev, mask);
+  requireApplication(ctx.keys.authenticate(req.authorization), appId, ...rules.writeRights(mask));
+  const app = ctx.store.app(appId);
+  // Stricter than the real stack (JS/NS/AS do not consult the IS): a part may
+  // only be written for a device registered in the IS, as the clients do.
+  if (!app || !app.is.has(devId)) throw endDeviceNotFound(appId, devId);
+  const registry = app[component];
+  const stored = registry.get(devId);
+  const now = nowIso();
+  const next: JsonObject = stored ? clone(stored) : { ids: rules.createIds(dev), created_at: now };
+  applyMask(next, dev, mask);
+  rules.finish(next, stored, dev, mask, now);
+  next.updated_at = now;
+  registry.set(devId, next);
+  const ref = refOf(appId, devId, next);
+  if (stored) {
+    ctx.bus.publish(`${component}.end_device.update`, ref, {
+      data: { '@type': 'type.googleapis.com/google.protobuf.Value', value: [...mask] },
+    });
+  } else {
+    ctx.bus.publish(`${component}.end_device.create`, ref);
+  }
+  return ok(present(next, mask));
+}
+
+export function deleteComponentDevice(ctx: SimContext, req: ApiRequest): Reply {
+  const component = componentOf(req);
+  const rules = RULES[component];
+  const appId = requireParam(req.params.app, 'application_id');
+  const devId = requireParam(req.params.dev, 'device_id');
+  requireApplication(ctx.keys.authenticate(req.authorization), appId, 'RIGHT_APPLICATION_DEVICES_WRITE');
+  const registry = ctx.store.app(appId)?.[component];
+  const stored = registry?.get(devId);
+  if (!registry || !stored) throw rules.deleteNotFound(appId, devId);
+  registry.delete(devId);
+  ctx.bus.publish(`${component}.end_device.delete`, refOf(appId, devId, stored));
+  return ok({});
+}

@@ -1,0 +1,166 @@
+// Deterministic, realistic fleets for tests and the demo: OTAA 1.0.2 / 1.0.3 /
+// 1.1 devices that joined the source (session on NS/AS), ABP 1.0.3 devices,
+// and about 1 in 50 whose keys sit on an external Join Server.
+import type { SimContext } from './context.js';
+import type { JsonObject } from './json-path.js';
+import type { SeedOptions } from './types.js';
+
+/** mulberry32: small, fast, deterministic. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const HEX = '0123456789ABCDEF';
+function hex(rand: () => number, chars: number): string {
+  let s = '';
+  for (let i = 0; i < chars; i++) s += HEX[Math.floor(rand() * 16)];
+  return s;
+}
+function base64Id(rand: () => number): string {
+  return Buffer.from(Array.from({ length: 16 }, () => Math.floor(rand() * 256))).toString('base64');
+}
+
+const JOIN_EUIS = ['70B3D57ED0000000', '0000000000000000', 'A840410000000101', 'EC656E0000000001'];
+const PLANS = [
+  { id: 'EU_863_870_TTN', band: 'EU_863_870', weight: 0.6 },
+  { id: 'US_902_928_FSB_2', band: 'US_902_928', weight: 0.25 },
+  { id: 'AU_915_928_FSB_2', band: 'AU_915_928', weight: 0.15 },
+];
+const KINDS = ['Soil probe', 'Water meter', 'Door sensor', 'Tracker', 'Air quality sensor', 'Parking sensor'];
+const SITES = ['north-field', 'warehouse-2', 'main-street', 'harbour', 'campus-east'];
+const MODELS = [
+  { brand_id: 'the-things-industries', model_id: 'generic-node-sensor-edition', hardware_version: '1.0', firmware_version: '1.0' },
+  { brand_id: 'dragino', model_id: 'lht65', hardware_version: 'unknown', firmware_version: '1.8' },
+  { brand_id: 'milesight-iot', model_id: 'em300-th', hardware_version: '1.1', firmware_version: '1.2' },
+];
+const EXTERNAL_JS = 'js.example-external.com';
+const EPOCH = Date.parse('2024-03-01T08:00:00.000Z');
+const LAST_SEEN_BASE = Date.parse('2025-01-15T12:00:00.000Z');
+
+type Kind = 'otaa102' | 'otaa103' | 'otaa11' | 'abp' | 'external';
+
+function pickKind(mix: SeedOptions['mix'], r: number, index: number): Kind {
+  if (mix === 'abp') return 'abp';
+  if (mix === 'otaa') return r < 0.35 ? 'otaa102' : r < 0.85 ? 'otaa103' : 'otaa11';
+  if (index % 50 === 49) return 'external';
+  return r < 0.3 ? 'otaa102' : r < 0.72 ? 'otaa103' : r < 0.84 ? 'otaa11' : 'abp';
+}
+
+export class Seeder {
+  /** DevEUIs come from one counter per simulator, so they never repeat. */
+  private devEuiCounter = 0;
+  private readonly idCounters = new Map<string, number>();
+
+  constructor(private readonly ctx: SimContext) {}
+
+  seed(applicationId: string, count: number, opts: SeedOptions = {}): string[] {
+    const app = this.ctx.store.app(applicationId);
+    if (!app) throw new Error(`unknown application ${applicationId}`);
+    const rand = prng(opts.seed ?? 1);
+    const prefix = opts.idPrefix ?? 'dev';
+    const width = Math.max(5, String(count).length);
+    const host = this.ctx.clusterHost;
+    const out: string[] = [];
+    let n = this.idCounters.get(`${applicationId}/${prefix}`) ?? 0;
+    for (let i = 0; i < count; i++) {
+      let deviceId: string;
+      do deviceId = `${prefix}-${String(++n).padStart(width, '0')}`;
+      while (app.is.has(deviceId));
+      let devEui: string;
+      let joinEui: string;
+      do {
+        devEui = `70B3D57ED0${(++this.devEuiCounter).toString(16).toUpperCase().padStart(6, '0')}`;
+        joinEui = JOIN_EUIS[Math.floor(rand() * JOIN_EUIS.length)] as string;
+      } while (this.ctx.store.euiOwner(joinEui, devEui));
+      const kind = pickKind(opts.mix, rand(), i);
+      const pr = rand();
+      const plan = pr < 0.6 ? PLANS[0] : pr < 0.85 ? PLANS[1] : PLANS[2];
+      const version = kind === 'otaa102' ? ['MAC_V1_0_2', 'PHY_V1_0_2_REV_B'] : kind === 'otaa11' ? ['MAC_V1_1', 'PHY_V1_1_REV_B'] : ['MAC_V1_0_3', 'PHY_V1_0_3_REV_A'];
+      const created = new Date(EPOCH + i * 37_000 + Math.floor(rand() * 30_000)).toISOString();
+      const label = KINDS[Math.floor(rand() * KINDS.length)] as string;
+      const ids: JsonObject = { device_id: deviceId, application_ids: { application_id: applicationId }, dev_eui: devEui, join_eui: joinEui };
+      const is: JsonObject = { ids, name: `${label} ${n}`, created_at: created, updated_at: created };
+      if (rand() < 0.5) is.description = `${label} installed at ${SITES[Math.floor(rand() * SITES.length)]}`;
+      if (rand() < 0.4) is.attributes = { site: SITES[Math.floor(rand() * SITES.length)] as string, floor: String(Math.floor(rand() * 5)) };
+      const model = rand() < 0.3 ? MODELS[Math.floor(rand() * MODELS.length)] : undefined;
+      if (model) is.version_ids = { ...model, band_id: plan?.band ?? 'EU_863_870' };
+      is.network_server_address = host;
+      is.application_server_address = host;
+      if (kind !== 'abp') is.join_server_address = kind === 'external' ? EXTERNAL_JS : host;
+      const lastSeen = rand() < 0.7 ? new Date(LAST_SEEN_BASE - Math.floor(rand() * 14 * 86_400_000)).toISOString() : undefined;
+      if (lastSeen) {
+        is.last_seen_at = lastSeen;
+        is.activated_at = created;
+      }
+
+      const devAddr = this.ctx.devAddrs.allocate(rand);
+      const fNwk = hex(rand, 32);
+      const is11 = kind === 'otaa11';
+      const sessionKeyId = base64Id(rand);
+      const ns: JsonObject = {
+        ids: { ...ids, dev_addr: devAddr },
+        created_at: created,
+        updated_at: created,
+        lorawan_version: version[0] as string,
+        lorawan_phy_version: version[1] as string,
+        frequency_plan_id: plan?.id ?? 'EU_863_870_TTN',
+      };
+      if (kind !== 'abp') ns.supports_join = true;
+      if (model) ns.version_ids = { ...model, band_id: plan?.band ?? 'EU_863_870' };
+      const nsKeys: JsonObject = {
+        f_nwk_s_int_key: { key: fNwk },
+        s_nwk_s_int_key: { key: is11 ? hex(rand, 32) : fNwk },
+        nwk_s_enc_key: { key: is11 ? hex(rand, 32) : fNwk },
+      };
+      if (kind !== 'abp') nsKeys.session_key_id = sessionKeyId;
+      ns.session = {
+        dev_addr: devAddr,
+        keys: nsKeys,
+        last_f_cnt_up: Math.floor(rand() * 5000),
+        last_n_f_cnt_down: Math.floor(rand() * 40),
+        started_at: created,
+      };
+      ns.mac_state = { lorawan_version: version[0] as string, device_class: 'CLASS_A' };
+      if (rand() < 0.25) ns.mac_settings = { rx1_delay: 5, supports_32_bit_f_cnt: true };
+      if (kind === 'abp' && rand() < 0.5) ns.mac_settings = { ...(ns.mac_settings as JsonObject | undefined), resets_f_cnt: true };
+
+      const asKeys: JsonObject = { app_s_key: { key: hex(rand, 32) } };
+      if (kind !== 'abp') asKeys.session_key_id = sessionKeyId;
+      const as: JsonObject = {
+        ids: { ...ids, dev_addr: devAddr },
+        created_at: created,
+        updated_at: created,
+        session: { dev_addr: devAddr, keys: asKeys, last_a_f_cnt_down: Math.floor(rand() * 20) },
+      };
+      if (model) as.version_ids = { ...model, band_id: plan?.band ?? 'EU_863_870' };
+
+      this.ctx.store.putIs(app, deviceId, is);
+      app.ns.set(deviceId, ns);
+      app.as.set(deviceId, as);
+      if (kind !== 'abp' && kind !== 'external') {
+        const rootKeys: JsonObject = { app_key: { key: hex(rand, 32) } };
+        if (is11) rootKeys.nwk_key = { key: hex(rand, 32) };
+        app.js.set(deviceId, {
+          ids: { ...ids },
+          created_at: created,
+          updated_at: created,
+          root_keys: rootKeys,
+          network_server_address: host,
+          application_server_address: host,
+          last_dev_nonce: Math.floor(rand() * 200),
+          last_join_nonce: Math.floor(rand() * 20),
+        });
+      }
+      out.push(deviceId);
+    }
+    this.idCounters.set(`${applicationId}/${prefix}`, n);
+    return out;
+  }
+}

@@ -1,0 +1,48 @@
+// Paces requests to a deployment's rate limit, learnt from its X-Rate-Limit-* headers, so
+// that a long run uses the limit fully without being answered 429 over and over.
+import type { RateLimitInfo } from './http.js';
+import { sleep } from './retry.js';
+
+export class RatePacer {
+  private capacity: number | undefined;
+  private ratePerMs: number | undefined;
+  private tokens = 0;
+  private last = performance.now();
+
+  /** Learns the bucket from an answer's headers. */
+  observe(info: RateLimitInfo | undefined): void {
+    if (!info || info.limit === undefined || info.available === undefined) return;
+    this.refill();
+    if (this.capacity === undefined) this.tokens = info.available;
+    this.capacity = info.limit;
+    // "Reset" is the time until the bucket is full again: it tells the refill rate.
+    const missing = info.limit - info.available;
+    if (missing > 0 && info.resetSeconds !== undefined && info.resetSeconds > 0) {
+      this.ratePerMs = missing / (info.resetSeconds * 1000);
+    }
+    // Never raise our own count from an answer: requests sent since then already used tokens.
+    this.tokens = Math.min(this.tokens, info.available);
+  }
+
+  /** After a 429: the bucket is empty, whatever we counted. */
+  exhausted(): void {
+    this.refill();
+    this.tokens = Math.min(this.tokens, 0);
+  }
+
+  private refill() {
+    const now = performance.now();
+    if (this.ratePerMs !== undefined && this.capacity !== undefined) {
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.ratePerMs);
+    }
+    this.last = now;
+  }
+
+  /** Reserves one request; waits until the bucket allows it. */
+  async take(signal?: AbortSignal): Promise<void> {
+    if (this.capacity === undefined || this.ratePerMs === undefined) return;
+    this.refill();
+    this.tokens -= 1;
+    if (this.tokens < 0) await sleep(-this.tokens / this.ratePerMs, signal);
+  }
+}

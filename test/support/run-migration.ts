@@ -1,0 +1,35 @@
+// Runs a whole migration in-process the way the CLI does: plan, manifest, run, files.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { planMigration } from '../../src-main/migration/planner.js';
+import { migrationOptionsSchema, type MigrationOptionsInput } from '../../src-main/migration/options.js';
+import { newRunId, writeManifest, type RunManifest } from '../../src-main/migration/run-dir.js';
+import { startRun } from '../../src-main/migration/session.js';
+import type { ProgressEvent } from '../../src-main/migration/progress.js';
+import type { Fleet } from './demo-sides.js';
+
+export async function migrate(fleet: Fleet, opts: { options?: MigrationOptionsInput; deviceIds?: string[]; concurrency?: number; watchJoins?: boolean; runDir?: string } = {}) {
+  const options = migrationOptionsSchema.parse(opts.options ?? {});
+  const sides = await fleet.sides();
+  const deviceIds = opts.deviceIds ?? fleet.source.listDeviceIds(fleet.sourceApp);
+  const plan = await planMigration({ source: sides.source, target: sides.target, deviceIds, options });
+  const runDir = opts.runDir ?? mkdtempSync(join(tmpdir(), 'sm-run-'));
+  const manifest: RunManifest = {
+    version: 1, runId: newRunId(), createdAt: new Date().toISOString(), ...fleet.manifestBase, options,
+    deviceIds: plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId),
+    blocked: plan.devices.filter((d) => d.status === 'blocked').map((d) => ({ deviceId: d.sourceId, reasons: d.blockers.map((b) => b.message) })),
+  };
+  const events: ProgressEvent[] = [];
+  if (plan.blockers.length > 0) {
+    sides.close();
+    return { plan, manifest, runDir, events, result: undefined, run: undefined };
+  }
+  await writeManifest(runDir, manifest);
+  const { run, finished } = startRun({ runDir, manifest, sides, onEvent: (e) => events.push(e), concurrency: opts.concurrency, watchJoins: opts.watchJoins });
+  const result = await finished.finally(() => {
+    run.stopWatching();
+    sides.close();
+  });
+  return { plan, manifest, runDir, events, result, run };
+}
