@@ -4,7 +4,7 @@ import { parseStreamRequest } from './events.js';
 
 export function generateDevAddr(ctx: SimContext, _req: ApiRequest): Reply {
   // GenerateDevAddr has no rights check in the real NS.
-  return ok({ dev_addr: ctx.devAddrs.random() });
+  return ok({ dev_addr: ctx.devAddrs.allocate() });
 }
 
 export function streamEvents(ctx: SimContext, req: ApiRequest): Reply {

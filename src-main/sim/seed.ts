@@ -17,14 +17,20 @@ export function prng(seed: number): () => number {
   };
 }
 
-const HEX = '0123456789ABCDEF';
+/** n random bytes from the seeded PRNG (32 bits per draw). */
+function bytes(rand: () => number, n: number): Buffer {
+  const buf = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i += 4) {
+    const v = Math.floor(rand() * 4294967296) >>> 0;
+    for (let j = 0; j < 4 && i + j < n; j++) buf[i + j] = (v >>> (8 * j)) & 0xff;
+  }
+  return buf;
+}
 function hex(rand: () => number, chars: number): string {
-  let s = '';
-  for (let i = 0; i < chars; i++) s += HEX[Math.floor(rand() * 16)];
-  return s;
+  return bytes(rand, chars / 2).toString('hex').toUpperCase();
 }
 function base64Id(rand: () => number): string {
-  return Buffer.from(Array.from({ length: 16 }, () => Math.floor(rand() * 256))).toString('base64');
+  return bytes(rand, 16).toString('base64');
 }
 
 const JOIN_EUIS = ['70B3D57ED0000000', '0000000000000000', 'A840410000000101', 'EC656E0000000001'];

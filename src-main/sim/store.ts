@@ -11,8 +11,6 @@ export interface Application {
   js: Map<string, JsonObject>;
   ns: Map<string, JsonObject>;
   as: Map<string, JsonObject>;
-  /** Creation sequence per device, to break created_at ties stably. */
-  seq: Map<string, number>;
   /** Device ids in ascending order. */
   sortedIds: string[];
   /** Other orderings, computed on demand and dropped on any IS write. */
@@ -34,7 +32,6 @@ export class Store {
   readonly apps = new Map<string, Application>();
   /** `${join_eui}/${dev_eui}` -> owner, for the deployment-wide EUI uniqueness. */
   private readonly euis = new Map<string, { applicationId: string; deviceId: string }>();
-  private seqCounter = 0;
 
   addApplication(id: string, record: JsonObject): Application {
     const existing = this.apps.get(id);
@@ -46,7 +43,6 @@ export class Store {
       js: new Map(),
       ns: new Map(),
       as: new Map(),
-      seq: new Map(),
       sortedIds: [],
       orderCache: new Map(),
     };
@@ -76,7 +72,6 @@ export class Store {
     app.is.set(deviceId, record);
     app.orderCache.clear();
     if (!isNew) return;
-    app.seq.set(deviceId, ++this.seqCounter);
     const ids = app.sortedIds;
     const last = ids[ids.length - 1];
     // Appending is the common case (seeded ids are generated in order).
@@ -93,7 +88,6 @@ export class Store {
     const record = app.is.get(deviceId);
     if (!record) return false;
     app.is.delete(deviceId);
-    app.seq.delete(deviceId);
     app.orderCache.clear();
     const i = lowerBound(app.sortedIds, deviceId);
     if (app.sortedIds[i] === deviceId) app.sortedIds.splice(i, 1);
@@ -115,11 +109,12 @@ export class Store {
     }
     return this.cached(app, order, () => {
       const path = field === 'join_eui' || field === 'dev_eui' ? `ids.${field}` : field;
+      // Ties keep device id order (sortedIds is already sorted and the sort is stable).
       const keyed = app.sortedIds.map((id) => {
         const v = getPath(app.is.get(id), path);
-        return { id, key: typeof v === 'string' ? v : '', seq: app.seq.get(id) ?? 0 };
+        return { id, key: typeof v === 'string' ? v : '' };
       });
-      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
+      keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       const ids = keyed.map((k) => k.id);
       return desc ? ids.reverse() : ids;
     });

@@ -15,10 +15,10 @@ export class RatePacer {
     this.refill();
     if (this.capacity === undefined) this.tokens = info.available;
     this.capacity = info.limit;
-    // "Reset" is the time until the bucket is full again: it tells the refill rate.
-    const missing = info.limit - info.available;
-    if (missing > 0 && info.resetSeconds !== undefined && info.resetSeconds > 0) {
-      this.ratePerMs = missing / (info.resetSeconds * 1000);
+    // "Reset" is the whole seconds until an empty bucket is full again (rounded down by the
+    // server): from an empty bucket it bounds the refill rate; assume the slower end.
+    if (info.available === 0 && info.resetSeconds !== undefined) {
+      this.ratePerMs = info.limit / ((info.resetSeconds + 1) * 1000);
     }
     // Never raise our own count from an answer: requests sent since then already used tokens.
     this.tokens = Math.min(this.tokens, info.available);

@@ -1,0 +1,177 @@
+// The typed IPC contract between the renderer (untrusted) and the main process: for every
+// invoke channel its request and response, for every event channel its payload. Main
+// validates every request with these schemas; the renderer's types are inferred from them.
+// No schema here ever carries an API key back to the renderer: keys only go in (add/update).
+import { z } from 'zod';
+import { migrationOptionsSchema } from '../migration/options.js';
+import { progressEventSchema } from '../migration/progress.js';
+
+export const IPC_CONTRACT_VERSION = 1;
+
+const id = z.string().min(1).max(200);
+const appId = z.string().regex(/^[a-z0-9](?:[-]?[a-z0-9]){2,}$/).max(36);
+const deviceId = z.string().regex(/^[a-z0-9](?:[-]?[a-z0-9]){2,}$/).max(36);
+const httpUrl = z.string().max(2048).regex(/^https?:\/\//i, 'an http(s) address');
+const apiKey = z.string().min(16).max(512).regex(/^[A-Za-z0-9._-]+$/, 'an API key like NNSXS.…');
+const pem = z.string().max(200_000).regex(/-----BEGIN CERTIFICATE-----/, 'a PEM certificate');
+
+export const presetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ttn'), region: z.enum(['eu1', 'nam1', 'au1']) }),
+  z.object({ kind: z.literal('tts-cloud'), tenant: z.string().regex(/^[a-z0-9](?:[-]?[a-z0-9])*$/).max(40), region: z.enum(['eu1', 'nam1', 'au1']) }),
+  z.object({ kind: z.literal('custom'), isUrl: httpUrl, clusterUrl: httpUrl, ca: pem.optional() }),
+  z.object({ kind: z.literal('demo') }),
+]);
+
+/** What the renderer may know about a connection: everything but the key. */
+export const connectionInfoSchema = z.object({
+  id,
+  name: z.string().max(100),
+  preset: z.enum(['ttn', 'tts-cloud', 'custom', 'demo']),
+  isUrl: z.string(),
+  clusterUrl: z.string(),
+  hasCa: z.boolean(),
+  applicationId: z.string().optional(),
+  keyId: z.string().optional(),
+  rights: z.array(z.string()),
+  /** What the key cannot do, in words, per role. */
+  missingForSource: z.array(z.string()),
+  missingForTarget: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type ConnectionInfo = z.infer<typeof connectionInfoSchema>;
+
+export const deviceRowSchema = z.object({
+  id: z.string(),
+  devEui: z.string().optional(),
+  joinEui: z.string().optional(),
+  name: z.string().optional(),
+  createdAt: z.string().optional(),
+  lastSeenAt: z.string().optional(),
+  /** Network-layer facts, filled in by devices:details (lazily, for the rows in view). */
+  activation: z.enum(['otaa', 'abp']).optional(),
+  lorawanVersion: z.string().optional(),
+  frequencyPlanId: z.string().optional(),
+});
+export type DeviceRow = z.infer<typeof deviceRowSchema>;
+
+const issueSchema = z.object({ code: z.string(), message: z.string() });
+export const devicePlanViewSchema = z.object({
+  sourceId: z.string(),
+  targetId: z.string(),
+  devEui: z.string().optional(),
+  activation: z.enum(['otaa', 'abp']).optional(),
+  lorawanVersion: z.string().optional(),
+  frequencyPlanId: z.string().optional(),
+  status: z.enum(['ready', 'blocked', 'already-migrated']),
+  blockers: z.array(issueSchema),
+  warnings: z.array(issueSchema),
+  sourceChanges: z.array(z.string()),
+});
+export const planViewSchema = z.object({
+  planId: id,
+  createdAt: z.string(),
+  options: migrationOptionsSchema,
+  blockers: z.array(issueSchema),
+  warnings: z.array(issueSchema),
+  devices: z.array(devicePlanViewSchema),
+  counts: z.object({ ready: z.number(), blocked: z.number(), alreadyMigrated: z.number(), otaa: z.number(), abp: z.number() }),
+});
+export type PlanView = z.infer<typeof planViewSchema>;
+
+export const runInfoSchema = z.object({
+  runId: id,
+  runDir: z.string(),
+  createdAt: z.string(),
+  sourceLabel: z.string(),
+  targetLabel: z.string(),
+  total: z.number(),
+  counts: z.record(z.string(), z.number()),
+  finished: z.boolean(),
+});
+export type RunInfo = z.infer<typeof runInfoSchema>;
+
+const saved = z.union([z.object({ savedTo: z.string() }), z.object({ cancelled: z.literal(true) })]);
+const empty = z.object({}).strict();
+const ref = z.object({ connectionId: id, applicationId: appId });
+
+/** Invoke channels: request → response. */
+export const invokeChannels = {
+  'app:info': {
+    request: empty,
+    response: z.object({
+      version: z.string(), contractVersion: z.number(), platform: z.string(),
+      keychain: z.object({ available: z.boolean(), message: z.string().optional() }),
+    }),
+  },
+  'app:open-docs': { request: z.object({ url: z.string().max(2048) }), response: empty },
+  'connections:list': { request: empty, response: z.object({ connections: z.array(connectionInfoSchema) }) },
+  'connections:test': {
+    request: z.object({ preset: presetSchema, apiKey }),
+    response: z.object({ ok: z.boolean(), keyId: z.string().optional(), applicationId: z.string().optional(), rights: z.array(z.string()), problems: z.array(z.string()) }),
+  },
+  'connections:add': {
+    request: z.object({ name: z.string().min(1).max(100), preset: presetSchema, apiKey, applicationId: appId.optional() }),
+    response: z.object({ connection: connectionInfoSchema }),
+  },
+  'connections:update': {
+    request: z.object({ id, name: z.string().min(1).max(100).optional(), apiKey: apiKey.optional(), applicationId: appId.optional() }),
+    response: z.object({ connection: connectionInfoSchema }),
+  },
+  'connections:remove': { request: z.object({ id }), response: empty },
+  'applications:list': { request: z.object({ connectionId: id }), response: z.object({ applications: z.array(z.object({ id: z.string(), name: z.string().optional() })) }) },
+  'applications:get': { request: ref, response: z.object({ id: z.string(), name: z.string().optional(), description: z.string().optional() }) },
+  /** Starts streaming a device list as `devices:page` events; answers with its id. */
+  'devices:list': { request: ref, response: z.object({ listId: id }) },
+  'devices:details': {
+    request: ref.extend({ deviceIds: z.array(deviceId).min(1).max(500) }),
+    response: z.object({ devices: z.array(deviceRowSchema) }),
+  },
+  'plan:create': {
+    request: z.object({ source: ref, target: ref, deviceIds: z.array(deviceId).min(1).max(100_000), options: migrationOptionsSchema }),
+    response: z.object({ plan: planViewSchema }),
+  },
+  'run:start': { request: z.object({ planId: id, concurrency: z.number().int().min(1).max(256).optional() }), response: z.object({ run: runInfoSchema }) },
+  'run:pause': { request: z.object({ runId: id }), response: empty },
+  'run:resume': { request: z.object({ runId: id }), response: empty },
+  'run:cancel': { request: z.object({ runId: id }), response: empty },
+  'run:retry-failed': { request: z.object({ runId: id }), response: z.object({ run: runInfoSchema }) },
+  'run:retire': { request: z.object({ runId: id, deviceIds: z.array(deviceId).min(1).max(100_000) }), response: z.object({ retired: z.array(z.string()), failed: z.array(z.string()) }) },
+  'run:list-unfinished': { request: empty, response: z.object({ runs: z.array(runInfoSchema) }) },
+  'run:resume-unfinished': { request: z.object({ runId: id }), response: z.object({ run: runInfoSchema }) },
+  'report:save': { request: z.object({ runId: id, format: z.enum(['json', 'csv']) }), response: saved },
+  'sheet:save': { request: z.object({ runId: id }), response: saved },
+  'devices:export': { request: ref.extend({ deviceIds: z.array(deviceId).min(1).max(100_000), withSession: z.boolean() }), response: saved },
+  'demo:start': {
+    request: z.object({ devices: z.number().int().min(1).max(50_000).optional() }),
+    response: z.object({ source: connectionInfoSchema, target: connectionInfoSchema, sourceApplicationId: z.string(), targetApplicationId: z.string() }),
+  },
+  'demo:stop': { request: empty, response: empty },
+} as const;
+
+/** Event channels: main → renderer. */
+export const eventChannels = {
+  'devices:page': z.object({ listId: id, total: z.number(), offset: z.number(), devices: z.array(deviceRowSchema), done: z.boolean(), error: z.string().optional() }),
+  'run:progress': z.object({ runId: id, event: progressEventSchema }),
+} as const;
+
+export type InvokeChannel = keyof typeof invokeChannels;
+export type EventChannel = keyof typeof eventChannels;
+export type RequestOf<C extends InvokeChannel> = z.input<(typeof invokeChannels)[C]['request']>;
+export type ResponseOf<C extends InvokeChannel> = z.output<(typeof invokeChannels)[C]['response']>;
+export type EventOf<C extends EventChannel> = z.output<(typeof eventChannels)[C]>;
+
+/** Every answer crosses IPC in this envelope: errors are data, never thrown stack traces. */
+export const ipcErrorSchema = z.object({
+  code: z.enum(['invalid-request', 'forbidden-sender', 'unknown-channel', 'not-found', 'server', 'keychain-unavailable', 'conflict', 'internal']),
+  message: z.string(),
+  /** For server errors: the typed error's safe fields. */
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+export type IpcError = z.infer<typeof ipcErrorSchema>;
+export type IpcResult<T> = { ok: true; data: T } | { ok: false; error: IpcError };
+
+/** The one object the preload exposes as `window.stackMigrator`. */
+export interface Bridge {
+  invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<IpcResult<ResponseOf<C>>>;
+  on<C extends EventChannel>(channel: C, listener: (payload: EventOf<C>) => void): () => void;
+}
