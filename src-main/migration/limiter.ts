@@ -14,7 +14,7 @@ export class AdaptiveLimiter {
   private current: number;
   private active = 0;
   private waiters: (() => void)[] = [];
-  private lastDecrease = 0;
+  private lastDecrease = -Infinity;
   private successes = 0;
   private latencyFloor = Infinity;
   private latencyAvg = 0;
@@ -47,7 +47,7 @@ export class AdaptiveLimiter {
     if (this.opts.fixed) return;
     const now = performance.now();
     if (info.status === 429) return this.decrease(now, 0.5);
-    if (info.status === 0 || info.status >= 500) return this.decrease(now, 0.75);
+    if (info.status === 0 || info.status >= 500) return this.decrease(now, 0.9);
     if (info.status >= 400) return;
     this.latencyFloor = Math.min(this.latencyFloor, info.durationMs);
     this.latencyAvg = this.latencyAvg === 0 ? info.durationMs : this.latencyAvg * 0.9 + info.durationMs * 0.1;

@@ -213,7 +213,10 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
     ctx.emit(sourceId, 'awaiting-reprogram');
     return 'awaiting-reprogram';
   }
-  const action = facts.activation === 'otaa' ? ctx.options.otaaSourceAction : 'delete';
+  // A device whose keys were on an external Join Server cannot be stopped by new keys on the
+  // source's JS (it has none there): its source registration is deleted.
+  const externalKeys = facts.activation === 'otaa' && facts.reprogram === true;
+  const action = facts.activation === 'otaa' && !externalKeys ? ctx.options.otaaSourceAction : 'delete';
   await journal.step(sourceId, 'retiring', { facts: { retireAction: action } });
   ctx.emit(sourceId, 'retiring');
   await retireSource(ctx.source, sourceId, facts, action);

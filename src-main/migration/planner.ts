@@ -68,15 +68,19 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   blockers.push(...t.blockers);
   warnings.push(...t.warnings);
 
+  let targetAppReachable = true;
   try {
     await target.client.getApplication(target.appId, ['name'], { signal });
   } catch (err) {
-    if (err instanceof StackError && err.is('NotFound')) blockers.push(issue('target-app-missing', `The target application "${target.appId}" does not exist (or the key cannot see it). Create it first.`));
-    else if (!(err instanceof StackError && err.is('PermissionDenied'))) throw err;
+    if (!(err instanceof StackError) || !(err.is('NotFound') || err.is('PermissionDenied'))) throw err;
+    targetAppReachable = false;
+    blockers.push(issue('target-app-missing', err.is('NotFound')
+      ? `The target application "${target.appId}" does not exist. Create it first.`
+      : `The target API key has no rights on application "${target.appId}": it does not exist, or the key belongs to another application.`));
   }
 
   // What is on the target already: one listing instead of one request per device.
-  const existing = blockers.length === 0 || hasRight(targetAuth.rights, RIGHT.read)
+  const existing = targetAppReachable && hasRight(targetAuth.rights, RIGHT.read)
     ? (await target.client.listDevices(target.appId, { paths: [], signal })).devices
     : [];
   const byId = new Map(existing.map((d) => [d.ids.device_id, d]));
@@ -106,7 +110,7 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
 
 const euiPair = (d: EndDevice) => `${(d.ids.join_eui ?? '').toUpperCase()}/${(d.ids.dev_eui ?? '').toUpperCase()}`;
 
-async function readForPlan(input: PlanInput, sourceId: string) {
+async function readForPlan(input: PlanInput, sourceId: string): Promise<{ device: EndDevice; absent: string[] } | { error: StackError } | undefined> {
   const { source } = input;
   if (source.kind === 'file') {
     const device = source.devices.get(sourceId);
@@ -116,6 +120,8 @@ async function readForPlan(input: PlanInput, sourceId: string) {
     return await source.client.getDevice(source.appId, sourceId, sourceReadPaths(source.canReadKeys), { signal: input.signal });
   } catch (err) {
     if (err instanceof StackError && err.is('NotFound')) return undefined;
+    // Unreadable (rights, a server error): the device is blocked with the reason, the plan goes on.
+    if (err instanceof StackError && err.kind === 'api') return { error: err };
     throw err;
   }
 }
@@ -125,8 +131,8 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
   const targetId = targetDeviceId(sourceId, options.idMapping);
   const plan: DevicePlan = { sourceId, targetId, status: 'ready', blockers: [], warnings: [], sourceChanges: [] };
   const read = await readForPlan(input, sourceId);
-  if (!read) {
-    plan.blockers.push(issue('source-missing', `Device "${sourceId}" does not exist on the source.`));
+  if (!read || 'error' in read) {
+    plan.blockers.push(read ? issue('source-unreadable', read.error.message) : issue('source-missing', `Device "${sourceId}" does not exist on the source.`));
     plan.status = 'blocked';
     return plan;
   }
@@ -150,12 +156,15 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
   if (activation === 'otaa') {
     const keysReadable = rootKeyNames(device).every((n) => typeof getAtPath(device, `root_keys.${n}.key`) === 'string');
     if (!keysReadable) {
-      if (options.generateKeysForExternalJoinServer) warn('new-root-keys', 'Its root keys are not readable on the source (external Join Server): new keys will be generated and the device must be re-programmed with them.');
+      if (options.generateKeysForExternalJoinServer) {
+        warn('new-root-keys', 'Its root keys are not readable on the source (external Join Server): new keys will be generated and the device must be re-programmed with them.');
+        plan.sourceChanges.push('After the target is verified: deleted from the source (new keys on the source could not stop it joining there).');
+      }
       else block('root-keys-unreadable', `Its root keys are not readable on the source${absent.includes('js') ? ' (they live on an external Join Server)' : ''}. Generate new keys (the device must then be re-programmed) or leave it.`);
     }
     if (isLoRaWAN11(device) && keysReadable && getAtPath(device, 'root_keys.nwk_key.key') === undefined) block('no-nwk-key', 'LoRaWAN 1.1 device without a NwkKey.');
     plan.sourceChanges.push('Downlinks turned off before the move (restored if the move fails).');
-    plan.sourceChanges.push(options.otaaSourceAction === 'rotate-keys'
+    if (keysReadable) plan.sourceChanges.push(options.otaaSourceAction === 'rotate-keys'
       ? 'After the target is verified: AppKey replaced by a random key, so it can no longer join the source.'
       : 'After the target is verified: deleted from the source.');
     warn('otaa-rejoin', 'The device keeps its current session on the source until it joins again: a power cycle or a downlink may be needed to trigger the join.');

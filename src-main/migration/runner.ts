@@ -1,5 +1,6 @@
 // Runs a migration: devices through the pipeline under an adaptive concurrency limit, with
 // pause, resume and cancel, typed progress, a journal to resume from, and join watching.
+import { setMaxListeners } from 'node:events';
 import type { StackEvent } from '../stack/schemas.js';
 import { Journal, readJournal, type DeviceJournalState } from './journal.js';
 import { AdaptiveLimiter } from './limiter.js';
@@ -60,6 +61,8 @@ export class MigrationRun {
     const fixed = config.concurrency !== undefined;
     this.limiter = new AdaptiveLimiter({ initial: config.concurrency ?? 8, min: 1, max: config.concurrency ?? 64, fixed });
     for (const id of config.deviceIds) this.states.set(id, 'queued');
+    // Every request in flight listens on the run's signal: many at once is expected.
+    setMaxListeners(0, this.abort.signal);
     this.done = this.run();
   }
 

@@ -16,7 +16,7 @@ import {
   registryNotFound,
 } from './errors.js';
 import type { RpcName } from './fieldmask-rules.js';
-import { type JsonObject, getPath, hasAnyField, isObject, isZeroScalar, setPath } from './json-path.js';
+import { type JsonObject, getPath, hasAnyField, isObject, setPath } from './json-path.js';
 
 export type ServerComponent = 'js' | 'ns' | 'as';
 
@@ -182,7 +182,9 @@ const NS: ComponentRules = {
       }
     }
     if (set('supports_join') && getPath(next, 'supports_join') === true) {
-      if (getPath(next, 'ids.join_eui') === undefined || zeroKey(next, 'ids.dev_eui')) throw invalidFieldValue('ns', 'ids.dev_eui');
+      // ifNotZeroThenNotZeroFields: an OTAA device needs both EUIs (a zero JoinEUI counts as set).
+      if (getPath(next, 'ids.dev_eui') === undefined) throw invalidFieldValue('ns', 'ids.dev_eui');
+      if (getPath(next, 'ids.join_eui') === undefined) throw invalidFieldValue('ns', 'ids.join_eui');
     }
     // ids.dev_addr follows session.dev_addr.
     if (set('ids.dev_addr') && !mask.includes('ids')) {
@@ -250,6 +252,3 @@ const AS: ComponentRules = {
 };
 
 export const RULES: Record<ServerComponent, ComponentRules> = { js: JS, ns: NS, as: AS };
-
-/** Whether a string value is present and non-zero (used by the join simulation too). */
-export const present = (o: JsonObject | undefined, p: string): boolean => !isZeroScalar(getPath(o, p));

@@ -6,7 +6,7 @@ import type { DevAddrAllocator } from './dev-addr.js';
 import type { EventBus, StreamRequest } from './events.js';
 import { storagePath } from './fieldmask-rules.js';
 import { type Json, type JsonObject, isObject, pick } from './json-path.js';
-import type { Application, Store } from './store.js';
+import type { Store } from './store.js';
 
 export interface SimContext {
   store: Store;
@@ -64,10 +64,6 @@ export function present(record: JsonObject, mask: readonly string[]): JsonObject
 export function requireParam(value: string | undefined, name: string): string {
   if (value === undefined) throw badRequest(`missing parameter ${name}`);
   return value;
-}
-
-export function appOrUndefined(ctx: SimContext, id: string): Application | undefined {
-  return ctx.store.app(id);
 }
 
 export function nowIso(): string {

@@ -3,6 +3,7 @@
 // and about 1 in 50 whose keys sit on an external Join Server.
 import type { SimContext } from './context.js';
 import type { JsonObject } from './json-path.js';
+import type { Slot } from './store.js';
 import type { SeedOptions } from './types.js';
 
 /** mulberry32: small, fast, deterministic. */
@@ -59,6 +60,123 @@ function pickKind(mix: SeedOptions['mix'], r: number, index: number): Kind {
   return r < 0.3 ? 'otaa102' : r < 0.72 ? 'otaa103' : r < 0.84 ? 'otaa11' : 'abp';
 }
 
+interface Shared {
+  applicationId: string;
+  appIds: JsonObject;
+  host: string;
+  mix: SeedOptions['mix'];
+  versionIds: JsonObject[];
+  macStates: Map<string, JsonObject>;
+  allocateDevAddr: (rand: () => number) => string;
+}
+
+interface DeviceSeed {
+  index: number;
+  number: number;
+  deviceId: string;
+  devEui: string;
+  joinEui: string;
+  rand: () => number;
+}
+
+// Read-only constants shared between devices. Nothing mutates stored
+// sub-objects in place: handlers clone a record before changing it, and the
+// join simulation replaces whole fields.
+const MAC_SETTINGS: JsonObject = { rx1_delay: 5, supports_32_bit_f_cnt: true };
+const ABP_MAC_SETTINGS: JsonObject = { rx1_delay: 5, supports_32_bit_f_cnt: true, resets_f_cnt: true };
+const RESETS_F_CNT: JsonObject = { resets_f_cnt: true };
+
+/** The parts of one seeded device; called on its first access. */
+function build(slot: Slot, sh: Shared, d: DeviceSeed): void {
+  const { rand, deviceId, devEui, joinEui, index } = d;
+  const { appIds, host } = sh;
+  const kind = pickKind(sh.mix, rand(), index);
+  const pr = rand();
+  const planIndex = pr < 0.6 ? 0 : pr < 0.85 ? 1 : 2;
+  const plan = PLANS[planIndex] as (typeof PLANS)[number];
+  const macVersion = kind === 'otaa102' ? 'MAC_V1_0_2' : kind === 'otaa11' ? 'MAC_V1_1' : 'MAC_V1_0_3';
+  const phyVersion = kind === 'otaa102' ? 'PHY_V1_0_2_REV_B' : kind === 'otaa11' ? 'PHY_V1_1_REV_B' : 'PHY_V1_0_3_REV_A';
+  const created = new Date(EPOCH + index * 37_000 + Math.floor(rand() * 30_000)).toISOString();
+  const label = KINDS[Math.floor(rand() * KINDS.length)] as string;
+  const is: JsonObject = {
+    ids: { device_id: deviceId, application_ids: appIds, dev_eui: devEui, join_eui: joinEui },
+    name: `${label} ${d.number}`,
+    created_at: created,
+    updated_at: created,
+  };
+  if (rand() < 0.5) is.description = `${label} installed at ${SITES[Math.floor(rand() * SITES.length)]}`;
+  if (rand() < 0.4) is.attributes = { site: SITES[Math.floor(rand() * SITES.length)] as string, floor: String(Math.floor(rand() * 5)) };
+  const model = rand() < 0.3 ? sh.versionIds[Math.floor(rand() * MODELS.length) * PLANS.length + planIndex] : undefined;
+  if (model) is.version_ids = model;
+  is.network_server_address = host;
+  is.application_server_address = host;
+  if (kind !== 'abp') is.join_server_address = kind === 'external' ? EXTERNAL_JS : host;
+  if (rand() < 0.7) {
+    is.last_seen_at = new Date(LAST_SEEN_BASE - Math.floor(rand() * 14 * 86_400_000)).toISOString();
+    is.activated_at = created;
+  }
+
+  const devAddr = sh.allocateDevAddr(rand);
+  const fNwk = hex(rand, 32);
+  const is11 = kind === 'otaa11';
+  const joins = kind !== 'abp';
+  const sessionKeyId = joins ? base64Id(rand) : undefined;
+  const nsKeys: JsonObject = {
+    f_nwk_s_int_key: { key: fNwk },
+    s_nwk_s_int_key: { key: is11 ? hex(rand, 32) : fNwk },
+    nwk_s_enc_key: { key: is11 ? hex(rand, 32) : fNwk },
+  };
+  if (sessionKeyId) nsKeys.session_key_id = sessionKeyId;
+  const ns: JsonObject = {
+    ids: { device_id: deviceId, application_ids: appIds, dev_eui: devEui, join_eui: joinEui, dev_addr: devAddr },
+    created_at: created,
+    updated_at: created,
+    lorawan_version: macVersion,
+    lorawan_phy_version: phyVersion,
+    frequency_plan_id: plan.id,
+    session: {
+      dev_addr: devAddr,
+      keys: nsKeys,
+      last_f_cnt_up: Math.floor(rand() * 5000),
+      last_n_f_cnt_down: Math.floor(rand() * 40),
+      started_at: created,
+    },
+    mac_state: sh.macStates.get(macVersion) as JsonObject,
+  };
+  if (joins) ns.supports_join = true;
+  if (model) ns.version_ids = model;
+  const customMac = rand() < 0.25;
+  if (kind === 'abp' && rand() < 0.5) ns.mac_settings = customMac ? ABP_MAC_SETTINGS : RESETS_F_CNT;
+  else if (customMac) ns.mac_settings = MAC_SETTINGS;
+
+  const asKeys: JsonObject = { app_s_key: { key: hex(rand, 32) } };
+  if (sessionKeyId) asKeys.session_key_id = sessionKeyId;
+  const as: JsonObject = {
+    ids: { device_id: deviceId, application_ids: appIds, dev_eui: devEui, join_eui: joinEui, dev_addr: devAddr },
+    created_at: created,
+    updated_at: created,
+    session: { dev_addr: devAddr, keys: asKeys, last_a_f_cnt_down: Math.floor(rand() * 20) },
+  };
+  if (model) as.version_ids = model;
+  slot.is = is;
+  slot.ns = ns;
+  slot.as = as;
+  if (joins && kind !== 'external') {
+    const rootKeys: JsonObject = { app_key: { key: hex(rand, 32) } };
+    if (is11) rootKeys.nwk_key = { key: hex(rand, 32) };
+    slot.js = {
+      ids: { device_id: deviceId, application_ids: appIds, dev_eui: devEui, join_eui: joinEui },
+      created_at: created,
+      updated_at: created,
+      root_keys: rootKeys,
+      network_server_address: host,
+      application_server_address: host,
+      last_dev_nonce: Math.floor(rand() * 200),
+      last_join_nonce: Math.floor(rand() * 20),
+    };
+  }
+}
+
 export class Seeder {
   /** DevEUIs come from one counter per simulator, so they never repeat. */
   private devEuiCounter = 0;
@@ -66,104 +184,42 @@ export class Seeder {
 
   constructor(private readonly ctx: SimContext) {}
 
+  /**
+   * Registers `count` devices. Each device draws from its own PRNG stream
+   * (seed, index), so its content does not depend on which devices are read
+   * first; the parts are built on first access.
+   */
   seed(applicationId: string, count: number, opts: SeedOptions = {}): string[] {
     const app = this.ctx.store.app(applicationId);
     if (!app) throw new Error(`unknown application ${applicationId}`);
-    const rand = prng(opts.seed ?? 1);
+    const seed = opts.seed ?? 1;
     const prefix = opts.idPrefix ?? 'dev';
     const width = Math.max(5, String(count).length);
-    const host = this.ctx.clusterHost;
+    const devAddrs = this.ctx.devAddrs;
+    const shared: Shared = {
+      applicationId,
+      appIds: { application_id: applicationId },
+      host: this.ctx.clusterHost,
+      mix: opts.mix,
+      versionIds: MODELS.flatMap((m) => PLANS.map((p) => ({ ...m, band_id: p.band }))),
+      macStates: new Map(['MAC_V1_0_2', 'MAC_V1_0_3', 'MAC_V1_1'].map((v) => [v, { lorawan_version: v, device_class: 'CLASS_A' }])),
+      allocateDevAddr: (rand) => devAddrs.allocate(rand),
+    };
     const out: string[] = [];
     let n = this.idCounters.get(`${applicationId}/${prefix}`) ?? 0;
     for (let i = 0; i < count; i++) {
       let deviceId: string;
       do deviceId = `${prefix}-${String(++n).padStart(width, '0')}`;
-      while (app.is.has(deviceId));
+      while (app.slots.has(deviceId));
+      const rand = prng((Math.imul(seed, 0x9e3779b1) ^ Math.imul(i + 1, 0x85ebca6b)) >>> 0);
       let devEui: string;
       let joinEui: string;
       do {
         devEui = `70B3D57ED0${(++this.devEuiCounter).toString(16).toUpperCase().padStart(6, '0')}`;
         joinEui = JOIN_EUIS[Math.floor(rand() * JOIN_EUIS.length)] as string;
       } while (this.ctx.store.euiOwner(joinEui, devEui));
-      const kind = pickKind(opts.mix, rand(), i);
-      const pr = rand();
-      const plan = pr < 0.6 ? PLANS[0] : pr < 0.85 ? PLANS[1] : PLANS[2];
-      const version = kind === 'otaa102' ? ['MAC_V1_0_2', 'PHY_V1_0_2_REV_B'] : kind === 'otaa11' ? ['MAC_V1_1', 'PHY_V1_1_REV_B'] : ['MAC_V1_0_3', 'PHY_V1_0_3_REV_A'];
-      const created = new Date(EPOCH + i * 37_000 + Math.floor(rand() * 30_000)).toISOString();
-      const label = KINDS[Math.floor(rand() * KINDS.length)] as string;
-      const ids: JsonObject = { device_id: deviceId, application_ids: { application_id: applicationId }, dev_eui: devEui, join_eui: joinEui };
-      const is: JsonObject = { ids, name: `${label} ${n}`, created_at: created, updated_at: created };
-      if (rand() < 0.5) is.description = `${label} installed at ${SITES[Math.floor(rand() * SITES.length)]}`;
-      if (rand() < 0.4) is.attributes = { site: SITES[Math.floor(rand() * SITES.length)] as string, floor: String(Math.floor(rand() * 5)) };
-      const model = rand() < 0.3 ? MODELS[Math.floor(rand() * MODELS.length)] : undefined;
-      if (model) is.version_ids = { ...model, band_id: plan?.band ?? 'EU_863_870' };
-      is.network_server_address = host;
-      is.application_server_address = host;
-      if (kind !== 'abp') is.join_server_address = kind === 'external' ? EXTERNAL_JS : host;
-      const lastSeen = rand() < 0.7 ? new Date(LAST_SEEN_BASE - Math.floor(rand() * 14 * 86_400_000)).toISOString() : undefined;
-      if (lastSeen) {
-        is.last_seen_at = lastSeen;
-        is.activated_at = created;
-      }
-
-      const devAddr = this.ctx.devAddrs.allocate(rand);
-      const fNwk = hex(rand, 32);
-      const is11 = kind === 'otaa11';
-      const sessionKeyId = base64Id(rand);
-      const ns: JsonObject = {
-        ids: { ...ids, dev_addr: devAddr },
-        created_at: created,
-        updated_at: created,
-        lorawan_version: version[0] as string,
-        lorawan_phy_version: version[1] as string,
-        frequency_plan_id: plan?.id ?? 'EU_863_870_TTN',
-      };
-      if (kind !== 'abp') ns.supports_join = true;
-      if (model) ns.version_ids = { ...model, band_id: plan?.band ?? 'EU_863_870' };
-      const nsKeys: JsonObject = {
-        f_nwk_s_int_key: { key: fNwk },
-        s_nwk_s_int_key: { key: is11 ? hex(rand, 32) : fNwk },
-        nwk_s_enc_key: { key: is11 ? hex(rand, 32) : fNwk },
-      };
-      if (kind !== 'abp') nsKeys.session_key_id = sessionKeyId;
-      ns.session = {
-        dev_addr: devAddr,
-        keys: nsKeys,
-        last_f_cnt_up: Math.floor(rand() * 5000),
-        last_n_f_cnt_down: Math.floor(rand() * 40),
-        started_at: created,
-      };
-      ns.mac_state = { lorawan_version: version[0] as string, device_class: 'CLASS_A' };
-      if (rand() < 0.25) ns.mac_settings = { rx1_delay: 5, supports_32_bit_f_cnt: true };
-      if (kind === 'abp' && rand() < 0.5) ns.mac_settings = { ...(ns.mac_settings as JsonObject | undefined), resets_f_cnt: true };
-
-      const asKeys: JsonObject = { app_s_key: { key: hex(rand, 32) } };
-      if (kind !== 'abp') asKeys.session_key_id = sessionKeyId;
-      const as: JsonObject = {
-        ids: { ...ids, dev_addr: devAddr },
-        created_at: created,
-        updated_at: created,
-        session: { dev_addr: devAddr, keys: asKeys, last_a_f_cnt_down: Math.floor(rand() * 20) },
-      };
-      if (model) as.version_ids = { ...model, band_id: plan?.band ?? 'EU_863_870' };
-
-      this.ctx.store.putIs(app, deviceId, is);
-      app.ns.set(deviceId, ns);
-      app.as.set(deviceId, as);
-      if (kind !== 'abp' && kind !== 'external') {
-        const rootKeys: JsonObject = { app_key: { key: hex(rand, 32) } };
-        if (is11) rootKeys.nwk_key = { key: hex(rand, 32) };
-        app.js.set(deviceId, {
-          ids: { ...ids },
-          created_at: created,
-          updated_at: created,
-          root_keys: rootKeys,
-          network_server_address: host,
-          application_server_address: host,
-          last_dev_nonce: Math.floor(rand() * 200),
-          last_join_nonce: Math.floor(rand() * 20),
-        });
-      }
+      const d: DeviceSeed = { index: i, number: n, deviceId, devEui, joinEui, rand };
+      this.ctx.store.putPending(app, deviceId, joinEui, devEui, (slot) => build(slot, shared, d));
       out.push(deviceId);
     }
     this.idCounters.set(`${applicationId}/${prefix}`, n);

@@ -93,6 +93,7 @@ export function simulateJoin(ctx: SimContext, applicationId: string, deviceId: s
   }
   if (is.activated_at === undefined) is.activated_at = now;
   is.last_seen_at = now;
+  app.orderCache.clear();
   const joinedRef = { ...ref, devAddr };
   const accept: JsonObject = {
     '@type': 'type.googleapis.com/ttn.lorawan.v3.ApplicationUp',
@@ -125,6 +126,7 @@ export function simulateUplink(ctx: SimContext, applicationId: string, deviceId:
   ns.session.last_f_cnt_up = fCnt;
   ns.updated_at = now;
   is.last_seen_at = now;
+  app.orderCache.clear();
   const ref = { ...refOf(applicationId, deviceId, is), devAddr };
   const correlationIds = [`ns:uplink:${ulid()}`, `gs:uplink:${ulid()}`];
   ctx.bus.publish('ns.up.data.process', ref, { data: uplinkMessage(devAddr, fCnt, now), correlationIds });

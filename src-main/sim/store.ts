@@ -4,13 +4,71 @@
 import type { Component } from './fieldmask-rules.js';
 import { type JsonObject, getPath } from './json-path.js';
 
+/**
+ * The parts of one device, one per component that holds it. A seeded device
+ * starts as `pending` (its identifiers only) and is built on first access, so
+ * seeding tens of thousands of devices costs little more than their ids.
+ */
+export interface Slot {
+  is?: JsonObject;
+  js?: JsonObject;
+  ns?: JsonObject;
+  as?: JsonObject;
+  pending?: (slot: Slot) => void;
+}
+
+/** Builds a pending slot's parts, once. */
+export function ready(slot: Slot): Slot {
+  const build = slot.pending;
+  if (build) {
+    slot.pending = undefined;
+    build(slot);
+  }
+  return slot;
+}
+
+/**
+ * One component's view of an application's devices. All four views share one
+ * map of slots, so a device costs one map entry whatever parts it has.
+ */
+export class PartView {
+  constructor(
+    private readonly slots: Map<string, Slot>,
+    private readonly component: Component,
+  ) {}
+
+  get(deviceId: string): JsonObject | undefined {
+    const slot = this.slots.get(deviceId);
+    return slot && ready(slot)[this.component];
+  }
+
+  has(deviceId: string): boolean {
+    return this.get(deviceId) !== undefined;
+  }
+
+  set(deviceId: string, record: JsonObject): void {
+    const slot = this.slots.get(deviceId);
+    if (slot) ready(slot)[this.component] = record;
+    else this.slots.set(deviceId, { [this.component]: record });
+  }
+
+  delete(deviceId: string): boolean {
+    const slot = this.slots.get(deviceId);
+    if (!slot || !ready(slot)[this.component]) return false;
+    delete slot[this.component];
+    if (!slot.is && !slot.js && !slot.ns && !slot.as) this.slots.delete(deviceId);
+    return true;
+  }
+}
+
 export interface Application {
   id: string;
   record: JsonObject;
-  is: Map<string, JsonObject>;
-  js: Map<string, JsonObject>;
-  ns: Map<string, JsonObject>;
-  as: Map<string, JsonObject>;
+  slots: Map<string, Slot>;
+  is: PartView;
+  js: PartView;
+  ns: PartView;
+  as: PartView;
   /** Device ids in ascending order. */
   sortedIds: string[];
   /** Other orderings, computed on demand and dropped on any IS write. */
@@ -36,13 +94,15 @@ export class Store {
   addApplication(id: string, record: JsonObject): Application {
     const existing = this.apps.get(id);
     if (existing) return existing;
+    const slots = new Map<string, Slot>();
     const app: Application = {
       id,
       record,
-      is: new Map(),
-      js: new Map(),
-      ns: new Map(),
-      as: new Map(),
+      slots,
+      is: new PartView(slots, 'is'),
+      js: new PartView(slots, 'js'),
+      ns: new PartView(slots, 'ns'),
+      as: new PartView(slots, 'as'),
       sortedIds: [],
       orderCache: new Map(),
     };
@@ -54,10 +114,6 @@ export class Store {
     return this.apps.get(id);
   }
 
-  part(app: Application, component: Component): Map<string, JsonObject> {
-    return app[component];
-  }
-
   static euiKey(joinEui: string, devEui: string): string {
     return `${joinEui}/${devEui}`;
   }
@@ -66,22 +122,34 @@ export class Store {
     return this.euis.get(Store.euiKey(joinEui, devEui));
   }
 
-  /** Adds an IS record (the caller has checked id and EUIs). */
+  /** Adds or replaces an IS record (the caller has checked id and EUIs). */
   putIs(app: Application, deviceId: string, record: JsonObject): void {
-    const isNew = !app.is.has(deviceId);
-    app.is.set(deviceId, record);
+    const slot = app.slots.get(deviceId);
+    const isNew = !slot || !ready(slot).is;
+    if (slot) slot.is = record;
+    else app.slots.set(deviceId, { is: record });
     app.orderCache.clear();
     if (!isNew) return;
+    const join = getPath(record, 'ids.join_eui');
+    const dev = getPath(record, 'ids.dev_eui');
+    this.index(app, deviceId, typeof join === 'string' ? join : undefined, typeof dev === 'string' ? dev : undefined);
+  }
+
+  /** Registers a new device whose parts `build` makes on first access (the seeder's fast path). */
+  putPending(app: Application, deviceId: string, joinEui: string, devEui: string, build: (slot: Slot) => void): void {
+    if (app.slots.has(deviceId)) throw new Error(`device ${deviceId} exists`);
+    app.slots.set(deviceId, { pending: build });
+    app.orderCache.clear();
+    this.index(app, deviceId, joinEui, devEui);
+  }
+
+  private index(app: Application, deviceId: string, join: string | undefined, dev: string | undefined): void {
     const ids = app.sortedIds;
     const last = ids[ids.length - 1];
     // Appending is the common case (seeded ids are generated in order).
     if (last === undefined || last < deviceId) ids.push(deviceId);
     else ids.splice(lowerBound(ids, deviceId), 0, deviceId);
-    const join = getPath(record, 'ids.join_eui');
-    const dev = getPath(record, 'ids.dev_eui');
-    if (typeof join === 'string' && typeof dev === 'string') {
-      this.euis.set(Store.euiKey(join, dev), { applicationId: app.id, deviceId });
-    }
+    if (join !== undefined && dev !== undefined) this.euis.set(Store.euiKey(join, dev), { applicationId: app.id, deviceId });
   }
 
   deleteIs(app: Application, deviceId: string): boolean {

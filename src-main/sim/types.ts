@@ -57,12 +57,15 @@ export type RouteName =
   | 'ns.dev_addr'
   | 'events';
 
+// The brief's contract types the parts loosely, for assertions in tests.
+/* eslint-disable @typescript-eslint/no-explicit-any */
 export interface DeviceParts {
   is?: any;
   js?: any;
   ns?: any;
   as?: any;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface JoinResult {
   accepted: boolean;

@@ -11,7 +11,11 @@ export class RatePacer {
 
   /** Learns the bucket from an answer's headers. */
   observe(info: RateLimitInfo | undefined): void {
-    if (!info || info.limit === undefined || info.available === undefined) return;
+    if (!info || info.limit === undefined || info.available === undefined) {
+      // The server no longer reports a limit (or never did: a one-off 429 from a proxy).
+      this.capacity = this.ratePerMs = undefined;
+      return;
+    }
     this.refill();
     if (this.capacity === undefined) this.tokens = info.available;
     this.capacity = info.limit;

@@ -1,30 +1,135 @@
-// Placeholder workspace: the two device panes side by side.
-interface PaneProps {
-  side: 'source' | 'target';
-  title: string;
-  hint: string;
-}
+// The window: a title bar with the steps, the current screen, notices.
+import { useEffect } from 'react';
+import { Callout } from './components/Callout';
+import { Icon, Logo } from './components/Icon';
+import { hasBridge, subscribe } from './ipc/bridge';
+import { useConnections } from './stores/connections';
+import { useNavigation, type Screen } from './stores/navigation';
+import { usePlan } from './stores/plan';
+import { listenToRunProgress, useRun } from './stores/run';
+import { useWorkspace } from './stores/workspace';
+import { ConnectionsScreen } from './screens/connections/ConnectionsScreen';
+import { PlanScreen } from './screens/plan/PlanScreen';
+import { ProgressScreen } from './screens/progress/ProgressScreen';
+import { ResumeOffer } from './screens/ResumeOffer';
+import { WorkspaceScreen } from './screens/workspace/WorkspaceScreen';
 
-function Pane({ side, title, hint }: PaneProps) {
-  const headingId = `${side}-pane-title`;
-  return (
-    <section className="pane" aria-labelledby={headingId} data-testid={`${side}-pane`}>
-      <h2 id={headingId}>{title}</h2>
-      <p className="pane-hint">{hint}</p>
-    </section>
-  );
+const STEPS: { id: Screen; label: string }[] = [
+  { id: 'connections', label: 'Connections' },
+  { id: 'workspace', label: 'Workspace' },
+  { id: 'plan', label: 'Plan' },
+  { id: 'progress', label: 'Progress' },
+];
+
+function useBootstrap() {
+  useEffect(() => {
+    if (!hasBridge()) return;
+    const offPages = subscribe('devices:page', (page) => useWorkspace.getState().receivePage(page));
+    const offRun = listenToRunProgress();
+    void useConnections
+      .getState()
+      .load()
+      .then(() => {
+        const nav = useNavigation.getState();
+        if (useConnections.getState().connections.length > 0 && nav.screen === 'connections') nav.go('workspace');
+      });
+    return () => {
+      offPages();
+      offRun();
+    };
+  }, []);
 }
 
 export function App() {
+  useBootstrap();
+  const screen = useNavigation((s) => s.screen);
+  const go = useNavigation((s) => s.go);
+  const loaded = useConnections((s) => s.loaded);
+  const hasPlan = usePlan((s) => s.request !== undefined);
+  const hasRun = useRun((s) => s.run !== undefined);
+  const hasConnections = useConnections((s) => s.connections.length > 0);
+  const available: Record<Screen, boolean> = { connections: true, workspace: hasConnections, plan: hasPlan, progress: hasRun };
+
+  if (!hasBridge()) {
+    return (
+      <div className="app">
+        <TitleBar screen={screen} available={{ connections: false, workspace: false, plan: false, progress: false }} onGo={() => {}} />
+        <main className="screen">
+          <Callout tone="error" role="alert" title="Stack Migrator cannot reach its main process.">
+            This page is the inside of the Stack Migrator app; opened in a browser it cannot do anything. Start the Stack Migrator app instead.
+          </Callout>
+        </main>
+      </div>
+    );
+  }
+
   return (
     <div className="app">
-      <header className="app-header">
-        <h1>Stack Migrator</h1>
-      </header>
-      <main className="workspace">
-        <Pane side="source" title="Source" hint="Connect a source application to list its devices." />
-        <Pane side="target" title="Target" hint="Connect a target application to drop devices onto it." />
+      <TitleBar screen={screen} available={available} onGo={go} />
+      <ResumeOffer />
+      <main className="app-main" aria-busy={!loaded}>
+        {!loaded ? (
+          <div className="pane-empty">
+            <span className="spinner" aria-hidden="true" /> Loading…
+          </div>
+        ) : screen === 'connections' ? (
+          <ConnectionsScreen />
+        ) : screen === 'workspace' ? (
+          <WorkspaceScreen />
+        ) : screen === 'plan' ? (
+          <PlanScreen />
+        ) : (
+          <ProgressScreen />
+        )}
       </main>
+      <Toasts />
+    </div>
+  );
+}
+
+function TitleBar({ screen, available, onGo }: { screen: Screen; available: Record<Screen, boolean>; onGo(s: Screen): void }) {
+  return (
+    <header className="titlebar">
+      <div className="brand">
+        <Logo />
+        <h1>Stack Migrator</h1>
+      </div>
+      <nav className="steps-nav" aria-label="Screens">
+        {STEPS.map((s, i) => (
+          <button
+            key={s.id}
+            type="button"
+            className={`step${screen === s.id ? ' is-current' : ''}`}
+            aria-current={screen === s.id ? 'page' : undefined}
+            disabled={!available[s.id]}
+            onClick={() => onGo(s.id)}
+          >
+            <span className="step-n" aria-hidden="true">
+              {i + 1}
+            </span>
+            {s.label}
+          </button>
+        ))}
+      </nav>
+      <div className="titlebar-end" />
+    </header>
+  );
+}
+
+function Toasts() {
+  const toasts = useNavigation((s) => s.toasts);
+  const dismiss = useNavigation((s) => s.dismiss);
+  return (
+    <div className="toasts" role="status" aria-live="polite">
+      {toasts.map((t) => (
+        <div key={t.id} className={`toast toast-${t.tone}`}>
+          <Icon name={t.tone === 'bad' ? 'failed' : t.tone === 'good' ? 'joined' : 'info'} />
+          <span>{t.message}</span>
+          <button type="button" className="button button-ghost button-icon" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
+            <Icon name="close" />
+          </button>
+        </div>
+      ))}
     </div>
   );
 }

@@ -1,7 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import './styles.css';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/controls.css';
+import './styles/workspace.css';
+import './styles/plan.css';
+import './styles/progress.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

@@ -72,6 +72,17 @@ describe('happy paths', () => {
     expect(read.body.session).toMatchObject({ dev_addr: '260B1234', keys: { app_s_key: { key: 'BB'.repeat(16) } } });
   });
 
+  it('accepts a set on the collection route (POST /as/applications/{app}/devices)', async () => {
+    await isCreate('post-1', '70B3D57ED0000104');
+    const res = await call(sim, key, 'POST', '/as/applications/app/devices', {
+      end_device: { ids: ids('post-1', '70B3D57ED0000104'), session: { dev_addr: '260B0002', keys: { app_s_key: { key: 'CC'.repeat(16) } } } },
+      field_mask: { paths: ['session.dev_addr', 'session.keys.app_s_key.key'] },
+    });
+    expect(res.status).toBe(200);
+    expect(sim.inspect('app', 'post-1')?.as.session.dev_addr).toBe('260B0002');
+    expect(sim.counters()['as.set']).toBeGreaterThan(0);
+  });
+
   it('writes wrapped booleans as plain JSON values, via the wrapper or its .value path', async () => {
     for (const [path, value] of [
       ['mac_settings.schedule_downlinks.value', false],

@@ -134,6 +134,18 @@ describe('event stream', () => {
     }
   });
 
+  it('replays events after a timestamp', async () => {
+    const since = new Date(Date.now() - 1).toISOString();
+    await call(sim, key, 'PUT', '/applications/app/devices/evt-1', { end_device: { name: 'renamed' }, field_mask: { paths: ['name'] } });
+    const stream = await openStream(key, { identifiers: [deviceIds('evt-1')], after: since, names: ['end_device.update'] });
+    try {
+      const update = await stream.next('end_device.update');
+      expect(update.data.value).toEqual(['name']);
+    } finally {
+      stream.close();
+    }
+  });
+
   it('delivers newline-delimited JSON without Accept: text/event-stream', async () => {
     const stream = await openStream(key, { identifiers: [deviceIds('evt-1')] }, 'application/json');
     try {

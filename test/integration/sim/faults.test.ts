@@ -1,4 +1,6 @@
 import { request } from 'node:http';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../../src-main/sim/index.js';
 import { ALL, call, errorName } from './helpers.js';
@@ -22,6 +24,22 @@ describe('server basics', () => {
     expect(s.url).toBe(`http://127.0.0.1:${s.port}`);
     expect(s.port).toBeGreaterThan(0);
     expect(s.clusterHost).toBe(`127.0.0.1:${s.port}`);
+  });
+
+  it('is not reachable on any other interface', async () => {
+    const { s } = await setup();
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && !i.internal && i.family === 'IPv4');
+    if (!external) return; // no other interface on this machine
+    const outcome = await new Promise<string>((resolve) => {
+      const socket = connect({ host: external.address, port: s.port }, () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? 'error'));
+    });
+    expect(outcome).toBe('ECONNREFUSED');
   });
 
   it('uses a given cluster host in the application addresses', async () => {

@@ -113,6 +113,15 @@ describe('IS end-device registry', () => {
     expect((await call(sim, key, 'DELETE', '/applications/app1/devices/dev-a')).status).toBe(404);
   });
 
+  it('updates every updatable field when the mask is empty', async () => {
+    await call(sim, key, 'POST', '/applications/app1/devices', { end_device: { ids: { device_id: 'dev-all' }, name: 'n', description: 'd' } });
+    const res = await call(sim, key, 'PUT', '/applications/app1/devices/dev-all', { end_device: { name: 'only' } });
+    expect(res.status).toBe(200);
+    const is = sim.inspect('app1', 'dev-all')?.is;
+    expect(is.name).toBe('only');
+    expect(is).not.toHaveProperty('description');
+  });
+
   it('rejects update paths outside EndDeviceRegistry.Update', async () => {
     await call(sim, key, 'POST', '/applications/app1/devices', { end_device: { ids: { device_id: 'dev-u' } } });
     const res = await call(sim, key, 'PUT', '/applications/app1/devices/dev-u', {

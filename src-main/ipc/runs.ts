@@ -1,0 +1,97 @@
+// run:start/pause/resume/cancel/retry-failed/retire. A run starts from a plan of this
+// session; its progress goes to the renderer as run:progress events.
+import { runFiles } from '../migration/run-dir.js';
+import { retireReprogrammed } from '../migration/retire.js';
+import { targetDeviceId } from '../migration/options.js';
+import type { Sides } from '../migration/session.js';
+import { conflict, notFound } from './errors.js';
+import type { HandlerContext, HandlersOf } from './handlers.js';
+import { openRunSides, redactEvent, type RunSide } from './run-registry.js';
+
+type Channels = 'run:start' | 'run:pause' | 'run:resume' | 'run:cancel' | 'run:retry-failed' | 'run:retire';
+
+export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
+  const { runs } = ctx;
+  return {
+    'run:start': async ({ planId, concurrency }) => {
+      const stored = ctx.plans.get(planId);
+      if (!stored) throw notFound('This plan is no longer available: create the plan again.');
+      const { plan } = stored;
+      if (plan.blockers.length > 0) throw conflict(`The plan is blocked: ${plan.blockers.map((b) => b.message).join(' ')}`);
+      const ready = plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId);
+      if (ready.length === 0) throw conflict(`No device of the plan is ready to migrate (${plan.counts.blocked} blocked, ${plan.counts.alreadyMigrated} already migrated).`);
+      if (runs.anyRunning()) throw conflict('A run is in progress: wait for it to finish or cancel it first.');
+      const side: RunSide = {
+        version: 1, demo: stored.demo,
+        source: { connectionId: stored.source.connectionId, applicationId: stored.source.applicationId, name: stored.source.name },
+        target: { connectionId: stored.target.connectionId, applicationId: stored.target.applicationId, name: stored.target.name },
+      };
+      // Keys first: a missing key must not leave a run folder behind.
+      const sides = await openRunSides(ctx.connections, stored.manifestBase, side);
+      try {
+        ctx.plans.take(planId); // a plan runs once: a second start would find its devices moved
+        const blocked = plan.devices.filter((d) => d.status === 'blocked').map((d) => ({ deviceId: d.sourceId, reasons: d.blockers.map((b) => b.message) }));
+        const { runId, runDir, manifest } = await runs.create({
+          manifest: { ...stored.manifestBase, options: plan.options, deviceIds: ready, blocked, ...(concurrency ? { concurrency } : {}) },
+          side, plan, // the plan's device records have their keys redacted by the planner
+        });
+        const active = runs.start({ runId, runDir, manifest, side, sides, hooks: side.demo ? ctx.demo.hooks(manifest) : undefined });
+        return { run: active.info() };
+      } catch (err) {
+        sides.close();
+        if (!ctx.plans.get(planId)) ctx.plans.add(stored);
+        throw err;
+      }
+    },
+
+    'run:pause': async ({ runId }) => {
+      runs.require(runId).run.pause();
+      return {};
+    },
+
+    'run:resume': async ({ runId }) => {
+      runs.require(runId).run.resume();
+      return {};
+    },
+
+    'run:cancel': async ({ runId }) => {
+      const active = runs.require(runId);
+      active.run.cancel();
+      if (!active.running) active.release(); // finished: cancelling stops watching for joins
+      return {};
+    },
+
+    'run:retry-failed': async ({ runId }) => {
+      const active = runs.require(runId);
+      if (active.running) throw conflict('The run is still in progress: wait for it to finish.');
+      // The journal says what is done; the runner tries failed and unfinished devices again.
+      const sides = await openRunSides(ctx.connections, active.manifest, active.side);
+      try {
+        return { run: runs.start({ runId, runDir: active.runDir, manifest: active.manifest, side: active.side, sides, hooks: active.hooks }).info() };
+      } catch (err) {
+        sides.close();
+        throw err;
+      }
+    },
+
+    'run:retire': async ({ runId, deviceIds }) => {
+      const active = runs.get(runId);
+      if (active?.running) throw conflict('The run is still in progress: retire devices once it has finished.');
+      const folder = active ?? (await runs.readFolder(runId));
+      const { manifest, runDir } = folder;
+      const side = folder.side;
+      if (!side) throw notFound('This run was not started from the app: retire its devices with `stack-migrator retire`.');
+      const own = active?.sides;
+      const sides: Sides = own ?? (await openRunSides(ctx.connections, manifest, side));
+      try {
+        if (sides.source.kind !== 'stack') throw conflict('This run imported a file: there is no source registration to retire.');
+        const result = await retireReprogrammed(runFiles(runDir).journal, sides.source, [...new Set(deviceIds)], (e) => ctx.deps.emit('run:progress', { runId, event: redactEvent(e) }));
+        const hooks = active?.hooks ?? (side.demo ? ctx.demo.hooks(manifest) : undefined);
+        hooks?.onRetired(result.retired.map((id) => targetDeviceId(id, manifest.options.idMapping)));
+        return result;
+      } finally {
+        if (!own) sides.close();
+      }
+    },
+  };
+}

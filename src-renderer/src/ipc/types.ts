@@ -1,0 +1,52 @@
+// Types the renderer shares with the main process. Type-only imports: the renderer
+// bundle never pulls in zod or Node code.
+import type {
+  Bridge,
+  ConnectionInfo,
+  DeviceRow,
+  EventOf,
+  InvokeChannel,
+  IpcError,
+  PlanView,
+  RequestOf,
+  ResponseOf,
+  RunInfo,
+} from '../../../src-main/ipc/contract';
+import type { DeviceState, ProgressEvent } from '../../../src-main/migration/progress';
+import type { MigrationOptionsInput } from '../../../src-main/migration/options';
+
+export type {
+  Bridge,
+  ConnectionInfo,
+  DeviceRow,
+  DeviceState,
+  EventOf,
+  InvokeChannel,
+  IpcError,
+  MigrationOptionsInput,
+  PlanView,
+  ProgressEvent,
+  RequestOf,
+  ResponseOf,
+  RunInfo,
+};
+
+export type Preset = RequestOf<'connections:add'>['preset'];
+export type Region = Extract<Preset, { kind: 'ttn' }>['region'];
+export type DevicePlanView = PlanView['devices'][number];
+export type PlanIssue = PlanView['blockers'][number];
+export type RunState = Extract<ProgressEvent, { type: 'run' }>['state'];
+export type TotalsEvent = Extract<ProgressEvent, { type: 'totals' }>;
+export type DeviceEvent = Extract<ProgressEvent, { type: 'device' }>;
+export type NoticeEvent = Extract<ProgressEvent, { type: 'notice' }>;
+export type OtaaSourceAction = NonNullable<MigrationOptionsInput['otaaSourceAction']>;
+export type AbpMode = NonNullable<MigrationOptionsInput['abpMode']>;
+export type IdMapping = NonNullable<MigrationOptionsInput['idMapping']>;
+
+/** Where a device list lives: one application on one connection. */
+export interface AppRef {
+  connectionId: string;
+  applicationId: string;
+}
+
+export type Side = 'source' | 'target';

@@ -1,0 +1,46 @@
+// Every per-device migration state in words, with an icon and a tone. The tone adds colour;
+// the icon and the words carry the meaning on their own.
+import type { DeviceState } from '../ipc/types';
+
+export type Tone = 'neutral' | 'busy' | 'good' | 'wait' | 'bad' | 'muted';
+export type IconName =
+  | 'queued' | 'reading' | 'quieting' | 'creating' | 'verifying' | 'retiring' | 'waiting' | 'joined'
+  | 'reprogram' | 'failed' | 'rolled-back' | 'cancelled' | 'skipped' | 'blocked';
+
+export interface StateLook {
+  label: string;
+  /** What it means for the person, in one sentence. */
+  hint: string;
+  icon: IconName;
+  tone: Tone;
+  /** Still moving: shown with a spinner ring. */
+  active?: boolean;
+}
+
+export const DEVICE_STATES: Record<DeviceState, StateLook> = {
+  queued: { label: 'Queued', hint: 'Waiting for its turn.', icon: 'queued', tone: 'neutral' },
+  reading: { label: 'Reading', hint: 'Reading the device from the source.', icon: 'reading', tone: 'busy', active: true },
+  quieting: { label: 'Quieting source', hint: 'Turning off downlinks on the source so it does not answer the device.', icon: 'quieting', tone: 'busy', active: true },
+  creating: { label: 'Creating', hint: 'Creating the device on the target.', icon: 'creating', tone: 'busy', active: true },
+  verifying: { label: 'Verifying', hint: 'Reading the target device back and comparing it with the plan.', icon: 'verifying', tone: 'busy', active: true },
+  retiring: { label: 'Retiring source', hint: 'Rotating the key or deleting the device on the source.', icon: 'retiring', tone: 'busy', active: true },
+  'waiting-join': { label: 'Waiting for join', hint: 'On the target; waiting for its join request or first uplink.', icon: 'waiting', tone: 'wait' },
+  joined: { label: 'Joined', hint: 'The device joined the target.', icon: 'joined', tone: 'good' },
+  'awaiting-reprogram': { label: 'Awaiting re-programming', hint: 'On the target with a new session; re-program the device, then retire it on the source.', icon: 'reprogram', tone: 'wait' },
+  failed: { label: 'Failed', hint: 'Not migrated; the source is as it was.', icon: 'failed', tone: 'bad' },
+  'rolled-back': { label: 'Rolled back', hint: 'The target parts were removed and the source restored.', icon: 'rolled-back', tone: 'bad' },
+  cancelled: { label: 'Cancelled', hint: 'Not migrated: the run was cancelled.', icon: 'cancelled', tone: 'muted' },
+  skipped: { label: 'Skipped', hint: 'Already on the target, or left out.', icon: 'skipped', tone: 'muted' },
+  blocked: { label: 'Blocked', hint: 'The plan found a problem with this device.', icon: 'blocked', tone: 'bad' },
+};
+
+/** The order counts are shown in. */
+export const STATE_ORDER: DeviceState[] = [
+  'queued', 'reading', 'quieting', 'creating', 'verifying', 'retiring', 'waiting-join', 'joined',
+  'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped', 'blocked',
+];
+
+/** States after which the device needs nothing more from the run. */
+export const SETTLED: ReadonlySet<DeviceState> = new Set([
+  'waiting-join', 'joined', 'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped', 'blocked',
+]);

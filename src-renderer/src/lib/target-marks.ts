@@ -1,0 +1,80 @@
+// What the target pane shows: the target's devices, and the selected source devices as they
+// would land there — new, in conflict with a device already there, or already migrated.
+// A quick local estimate from ids and EUIs; the plan (main's dry run) has the final word.
+import type { DeviceRow, IdMapping } from '../ipc/types';
+
+export type TargetMark = 'new' | 'conflict' | 'migrated' | 'existing';
+
+export interface TargetEntry {
+  row: DeviceRow;
+  mark: TargetMark;
+  /** Part of the current selection (a device that would be migrated). */
+  planned: boolean;
+  /** The source device it comes from (planned or migrated). */
+  sourceId?: string;
+  /** Why it conflicts, in words. */
+  reason?: string;
+}
+
+export const MARK_LABELS: Record<TargetMark, string> = {
+  new: 'New',
+  conflict: 'Conflict',
+  migrated: 'Migrated',
+  existing: 'Existing',
+};
+
+const eui = (r: DeviceRow | undefined) => (r?.devEui ?? '').toUpperCase();
+
+export function targetIdFor(sourceId: string, mapping: IdMapping | undefined): string {
+  return mapping?.kind === 'prefix' ? `${mapping.prefix}${sourceId}` : sourceId;
+}
+
+export function buildTargetEntries(
+  targetRows: readonly (DeviceRow | undefined)[],
+  sourceRows: readonly (DeviceRow | undefined)[],
+  selected: ReadonlySet<string>,
+  mapping: IdMapping | undefined,
+): TargetEntry[] {
+  const targetById = new Map<string, DeviceRow>();
+  const targetByEui = new Map<string, DeviceRow>();
+  for (const r of targetRows) {
+    if (!r) continue;
+    targetById.set(r.id, r);
+    if (r.devEui) targetByEui.set(eui(r), r);
+  }
+  const sourceByEui = new Map<string, DeviceRow>();
+  const planned: TargetEntry[] = [];
+  const plannedTargets = new Set<string>();
+  for (const r of sourceRows) {
+    if (!r) continue;
+    if (r.devEui) sourceByEui.set(eui(r), r);
+    if (!selected.has(r.id)) continue;
+    const targetId = targetIdFor(r.id, mapping);
+    const sameId = targetById.get(targetId);
+    const sameEui = r.devEui ? targetByEui.get(eui(r)) : undefined;
+    if (sameId && eui(sameId) === eui(r)) {
+      plannedTargets.add(sameId.id);
+      continue; // shown below, as the existing row marked "migrated"
+    }
+    if (sameId) {
+      planned.push({ row: { ...r, id: targetId }, mark: 'conflict', planned: true, sourceId: r.id, reason: `The target already has a device “${targetId}” with another DevEUI.` });
+    } else if (sameEui) {
+      planned.push({ row: { ...r, id: targetId }, mark: 'conflict', planned: true, sourceId: r.id, reason: `The target already has DevEUI ${eui(r)} as “${sameEui.id}”.` });
+    } else {
+      planned.push({ row: { ...r, id: targetId, createdAt: undefined, lastSeenAt: undefined }, mark: 'new', planned: true, sourceId: r.id });
+    }
+  }
+  const existing: TargetEntry[] = [];
+  for (const r of targetRows) {
+    if (!r) continue;
+    const from = r.devEui ? sourceByEui.get(eui(r)) : undefined;
+    existing.push({ row: r, mark: from ? 'migrated' : 'existing', planned: plannedTargets.has(r.id), sourceId: from?.id });
+  }
+  return [...planned, ...existing];
+}
+
+export function countMarks(entries: readonly TargetEntry[]): Record<TargetMark, number> {
+  const counts: Record<TargetMark, number> = { new: 0, conflict: 0, migrated: 0, existing: 0 };
+  for (const e of entries) counts[e.mark] += 1;
+  return counts;
+}

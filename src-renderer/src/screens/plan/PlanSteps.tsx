@@ -1,0 +1,46 @@
+// What "migrate without persisting the active session" will do, for the options chosen.
+import type { MigrationOptionsInput, PlanView } from '../../ipc/types';
+
+export function PlanSteps({ options, plan }: { options: MigrationOptionsInput; plan: PlanView | undefined }) {
+  const abp = plan?.counts.abp ?? 0;
+  const otaa = plan?.counts.otaa ?? 0;
+  const keep = options.abpMode === 'keep-session';
+  return (
+    <details className="card plan-steps" open>
+      <summary className="card-title">What will happen, device by device</summary>
+      <ol className="steps">
+        <li>
+          <strong>Read</strong> the device from the source — its identity, network settings, application settings and root keys.
+        </li>
+        <li>
+          <strong>Quiet the source.</strong> Downlinks are turned off on the source Network Server, so it sends the device no join accept,
+          downlink or MAC command while it moves. If anything below fails, this is undone.
+        </li>
+        <li>
+          <strong>Create it on the target without its session:</strong> the same DevEUI, JoinEUI, root keys, frequency plan, LoRaWAN version and
+          MAC settings; no DevAddr, no frame counters.
+          {abp > 0 ? (keep ? ' ABP devices keep their DevAddr and session keys; their frame counters restart.' : options.abpMode === 'new-session' ? ' ABP devices get a new DevAddr and session keys.' : '') : ''}{' '}
+          If a part cannot be created, the parts already created are removed.
+        </li>
+        <li>
+          <strong>Verify</strong> by reading the device back from the target and comparing it with the plan.
+        </li>
+        <li>
+          <strong>Retire the source registration</strong> — only after the target is verified.{' '}
+          {otaa > 0 || abp === 0
+            ? options.otaaSourceAction === 'delete'
+              ? 'OTAA devices are deleted from the source.'
+              : 'OTAA devices get a random AppKey on the source, so they cannot join it again.'
+            : ''}{' '}
+          {abp > 0 ? (keep ? 'ABP devices are deleted from the source.' : options.abpMode === 'new-session' ? 'ABP devices stay on the source, quiet, until you confirm they were re-programmed.' : '') : ''}
+        </li>
+        <li>
+          <strong>Wait for the join.</strong> OTAA devices join the target at their next join: some do it by themselves, others need a power
+          cycle or a downlink. Until then they keep their old session on the source, which no longer answers them — that is expected.
+          {abp > 0 && options.abpMode === 'new-session' ? ' ABP devices appear once re-programmed with the values of the re-programming sheet.' : ''}
+        </li>
+      </ol>
+      <p className="muted small">This is a dry run: nothing has been written to either side. Nothing is written before you press Start migration.</p>
+    </details>
+  );
+}

@@ -1,0 +1,54 @@
+// One row per device: its state as icon and words, and the reason when it failed.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useMemo, useRef } from 'react';
+import { Icon } from '../../components/Icon';
+import { StateBadge } from '../../components/StateBadge';
+import type { DeviceState } from '../../ipc/types';
+import { useRun, type DeviceProgress } from '../../stores/run';
+
+const ROW = 32;
+
+export function ProgressRows({ filter, retired }: { filter: DeviceState | 'all'; retired: ReadonlySet<string> }) {
+  const order = useRun((s) => s.order);
+  const devices = useRun((s) => s.devices);
+  const version = useRun((s) => s.version);
+  const ids = useMemo(() => {
+    void version;
+    return filter === 'all' ? order : order.filter((id) => devices.get(id)?.state === filter);
+  }, [order, devices, version, filter]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 10 });
+  if (ids.length === 0) return <p className="muted progress-empty">No device in this state.</p>;
+  return (
+    <div ref={scrollRef} className="progress-list" role="list" aria-label="Devices in this run" data-testid="progress-rows">
+      <div className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const id = ids[item.index] as string;
+          const d = devices.get(id);
+          return d ? <ProgressRow key={id} id={id} device={d} top={item.start} odd={item.index % 2 === 1} retired={retired.has(id)} /> : null;
+        })}
+      </div>
+    </div>
+  );
+}
+
+const ProgressRow = memo(function ProgressRow({ id, device, top, odd, retired }: { id: string; device: DeviceProgress; top: number; odd: boolean; retired: boolean }) {
+  return (
+    <div role="listitem" className={`progress-row${odd ? ' is-odd' : ''} progress-${device.state}`} style={{ transform: `translateY(${top}px)` }} data-device-id={id} data-state={device.state}>
+      <span className="progress-state">
+        <StateBadge state={device.state} />
+      </span>
+      <span className="progress-device">
+        <span className="device-id">{id}</span>
+        {device.targetId && device.targetId !== id ? (
+          <>
+            <Icon name="arrow-right" /> <span className="device-id">{device.targetId}</span>
+          </>
+        ) : null}
+      </span>
+      <span className="progress-detail">
+        {device.error ? <span className="text-bad" title={device.error}>{device.error}</span> : retired ? <span className="muted">Retired on the source</span> : null}
+      </span>
+    </div>
+  );
+});

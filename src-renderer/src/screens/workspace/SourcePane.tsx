@@ -1,0 +1,223 @@
+// The source pane: the devices that can be moved, multi-selectable with mouse and keyboard.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Callout } from '../../components/Callout';
+import { Icon } from '../../components/Icon';
+import type { DeviceRow } from '../../ipc/types';
+import { requestDetails } from '../../lib/details-loader';
+import { needsDetails } from '../../lib/filters';
+import type { DeviceDetails } from '../../lib/filters';
+import { formatCount } from '../../lib/format';
+import { keyAction, type KeyAction } from '../../lib/selection';
+import { useNow } from '../../lib/use-now';
+import { useWorkspace } from '../../stores/workspace';
+import { DetailCells, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
+import { FilterBar } from './FilterBar';
+import { SideHeader } from './SideHeader';
+import { useFilteredRows } from './useFilteredRows';
+import { useSourceGestures, type BandRect } from './useSourceGestures';
+
+const optionId = (id: string) => `source-device-${id}`;
+
+export function SourcePane() {
+  const now = useNow();
+  const { view, detailsKnown } = useFilteredRows('source', now);
+  const side = useWorkspace((s) => s.source);
+  const wantsDetails = needsDetails(side.filters);
+  return (
+    <section className="pane pane-source" aria-labelledby="source-pane-title" data-testid="source-pane">
+      <SideHeader side="source" shown={view.length} />
+      <FilterBar side="source" />
+      {wantsDetails && detailsKnown < side.received ? (
+        <div className="pane-note" role="status">
+          <span className="spinner" aria-hidden="true" /> Reading activation, version and frequency plan: {formatCount(detailsKnown)} of {formatCount(side.received)} devices…
+        </div>
+      ) : null}
+      <div className="list-head list-cols list-cols-source" aria-hidden="true">
+        <span className="cell cell-check" />
+        <span className="cell">Device</span>
+        <span className="cell">DevEUI</span>
+        <span className="cell">Act.</span>
+        <span className="cell">LoRaWAN</span>
+        <span className="cell">Frequency plan</span>
+        <span className="cell">Last seen</span>
+      </div>
+      <SourceBody view={view} now={now} />
+    </section>
+  );
+}
+
+function SourceBody({ view, now }: { view: DeviceRow[]; now: number }) {
+  const side = useWorkspace((s) => s.source);
+  if (!side.ref) return <Empty icon="plug" title="Choose a source connection" text="Pick the deployment your devices are on now." />;
+  if (!side.ref.applicationId) return <Empty icon="app" title="Choose a source application" text="Pick the application whose devices you want to move." />;
+  if (side.listState === 'error') {
+    return (
+      <div className="pane-body-message">
+        <Callout tone="error" role="alert" title="The source devices could not be listed.">
+          {side.listError}
+        </Callout>
+      </div>
+    );
+  }
+  if (side.listState === 'done' && side.total === 0) return <Empty icon="list" title="No devices" text="This application has no end devices." />;
+  return <SourceList view={view} now={now} />;
+}
+
+export function Empty({ icon, title, text }: { icon: 'plug' | 'app' | 'list' | 'search'; title: string; text: string }) {
+  return (
+    <div className="pane-empty">
+      <Icon name={icon} />
+      <div className="pane-empty-title">{title}</div>
+      <div className="muted">{text}</div>
+    </div>
+  );
+}
+
+function SourceList({ view, now }: { view: DeviceRow[]; now: number }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const selection = useWorkspace((s) => s.selection);
+  const details = useWorkspace((s) => s.source.details);
+  useWorkspace((s) => s.source.detailsVersion);
+  const viewIds = useMemo(() => view.map((r) => r.id), [view]);
+  const [band, setBand] = useState<BandRect | null>(null);
+  const { onMouseDown } = useSourceGestures(scrollRef, viewIds, setBand);
+
+  const virtualizer = useVirtualizer({
+    count: view.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 12,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+
+  useEffect(() => {
+    const ids: string[] = [];
+    for (let i = first; i <= last; i++) {
+      const r = view[i];
+      if (r) ids.push(r.id);
+    }
+    if (ids.length) requestDetails('source', ids);
+  }, [first, last, view]);
+
+  const onKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      const toggle = e.ctrlKey || e.metaKey;
+      const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
+      let action: KeyAction | undefined;
+      switch (e.key) {
+        case 'ArrowDown':
+        case 'ArrowUp':
+          action = { kind: 'move', delta: e.key === 'ArrowDown' ? 1 : -1, extend: e.shiftKey, keepSelection: toggle && !e.shiftKey };
+          break;
+        case 'PageDown':
+        case 'PageUp':
+          action = { kind: 'move', delta: e.key === 'PageDown' ? page : -page, extend: e.shiftKey, keepSelection: toggle && !e.shiftKey };
+          break;
+        case 'Home':
+        case 'End':
+          action = { kind: 'edge', to: e.key === 'Home' ? 'start' : 'end', extend: e.shiftKey };
+          break;
+        case ' ':
+          action = { kind: 'toggle-focused' };
+          break;
+        case 'Escape':
+          action = { kind: 'clear' };
+          break;
+        case 'a':
+        case 'A':
+          if (toggle) action = { kind: 'select-all' };
+          break;
+      }
+      if (!action) return;
+      e.preventDefault();
+      const ws = useWorkspace.getState();
+      const next = keyAction(ws.selection, viewIds, action);
+      ws.setSelection(next);
+      const index = next.focusId !== undefined ? viewIds.indexOf(next.focusId) : -1;
+      if (index >= 0 && action.kind !== 'select-all') virtualizer.scrollToIndex(index, { align: 'auto' });
+    },
+    [viewIds, virtualizer],
+  );
+
+  const focusIndex = selection.focusId !== undefined ? viewIds.indexOf(selection.focusId) : -1;
+  const focusRendered = focusIndex >= first && focusIndex <= last;
+
+  if (view.length === 0) {
+    return <Empty icon="search" title="No devices match" text="Change the search or the filters to see more devices." />;
+  }
+  return (
+    <div
+      ref={scrollRef}
+      className="list list-source"
+      role="listbox"
+      aria-multiselectable="true"
+      aria-labelledby="source-pane-title"
+      aria-describedby="source-list-help"
+      aria-activedescendant={focusRendered && selection.focusId ? optionId(selection.focusId) : undefined}
+      tabIndex={0}
+      onMouseDown={onMouseDown}
+      onKeyDown={onKeyDown}
+      data-testid="source-list"
+    >
+      <span id="source-list-help" className="visually-hidden">
+        Drag across rows to select, shift-click for a range, control-click to add or remove one. Arrow keys move, shift with arrows extends,
+        space toggles, control A selects all, Escape clears. Drag the selection onto the target to plan the migration.
+      </span>
+      <div className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const row = view[item.index] as DeviceRow;
+          return (
+            <SourceRow
+              key={row.id}
+              row={row}
+              index={item.index}
+              setSize={view.length}
+              top={item.start}
+              selected={selection.selected.has(row.id)}
+              focused={selection.focusId === row.id}
+              details={details.get(row.id)}
+              now={now}
+            />
+          );
+        })}
+        {band ? <div className="band" aria-hidden="true" style={{ top: band.top, height: band.height, left: band.left, width: band.width }} /> : null}
+      </div>
+    </div>
+  );
+}
+
+const SourceRow = memo(function SourceRow(props: {
+  row: DeviceRow;
+  index: number;
+  setSize: number;
+  top: number;
+  selected: boolean;
+  focused: boolean;
+  details: DeviceDetails | undefined;
+  now: number;
+}) {
+  const { row, index, setSize, top, selected, focused, details, now } = props;
+  return (
+    <div
+      id={optionId(row.id)}
+      role="option"
+      aria-selected={selected}
+      aria-posinset={index + 1}
+      aria-setsize={setSize}
+      className={`row list-cols list-cols-source${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${index % 2 ? ' is-odd' : ''}`}
+      style={{ transform: `translateY(${top}px)` }}
+      data-device-id={row.id}
+    >
+      <span className="cell cell-check" aria-hidden="true">
+        <span className="checkbox">{selected ? <Icon name="check" /> : null}</span>
+      </span>
+      <IdCell row={row} />
+      <EuiCell row={row} />
+      <DetailCells details={details} />
+      <SeenCell row={row} now={now} />
+    </div>
+  );
+});

@@ -1,0 +1,237 @@
+// The target pane: the target's devices, and the selection as it would land — new, in
+// conflict, or already migrated. It is also where a dragged selection is dropped.
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { Callout } from '../../components/Callout';
+import { Icon, type IconName } from '../../components/Icon';
+import type { DeviceRow } from '../../ipc/types';
+import { requestDetails } from '../../lib/details-loader';
+import { setDropZone } from '../../lib/drop-zone';
+import { filterRows, needsDetails, type DeviceDetails } from '../../lib/filters';
+import { plural } from '../../lib/format';
+import { buildTargetEntries, countMarks, MARK_LABELS, type TargetEntry, type TargetMark } from '../../lib/target-marks';
+import { useNow } from '../../lib/use-now';
+import { usePlan } from '../../stores/plan';
+import { useWorkspace, type TargetMarkFilter } from '../../stores/workspace';
+import { DetailCells, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
+import { FilterBar } from './FilterBar';
+import { SideHeader } from './SideHeader';
+import { Empty } from './SourcePane';
+
+const MARK_ICONS: Record<TargetMark, IconName> = { new: 'plus', conflict: 'warning', migrated: 'check', existing: 'list' };
+
+export function TargetPane() {
+  const now = useNow();
+  const target = useWorkspace((s) => s.target);
+  const sourceRows = useWorkspace((s) => s.source.rows);
+  const sourceDetails = useWorkspace((s) => s.source.details);
+  const sourceDetailsVersion = useWorkspace((s) => s.source.detailsVersion);
+  const selected = useWorkspace((s) => s.selection.selected);
+  const markFilter = useWorkspace((s) => s.targetMarkFilter);
+  const drag = useWorkspace((s) => s.drag);
+  const mapping = usePlan((s) => s.options.idMapping);
+
+  const entries = useMemo(() => buildTargetEntries(target.rows, sourceRows, selected, mapping), [target.rows, sourceRows, selected, mapping]);
+  const counts = useMemo(() => countMarks(entries), [entries]);
+  const detailsOf = useCallback(
+    (e: TargetEntry) => (e.planned && e.sourceId && e.mark !== 'migrated' ? sourceDetails.get(e.sourceId) : target.details.get(e.row.id)),
+    [sourceDetails, target.details],
+  );
+  const view = useMemo(() => {
+    void target.detailsVersion;
+    void sourceDetailsVersion;
+    const byMark = markFilter === 'all' ? entries : entries.filter((e) => e.mark === markFilter);
+    const rows = byMark.map((e) => e.row);
+    return filterRows(rows, (_row, i) => detailsOf(byMark[i] as TargetEntry), target.filters, now).map((i) => byMark[i] as TargetEntry);
+  }, [entries, markFilter, target.filters, target.detailsVersion, sourceDetailsVersion, detailsOf, now]);
+
+  useEffect(() => {
+    if (!needsDetails(target.filters)) return;
+    const ids: string[] = [];
+    for (const r of target.rows) if (r && !target.details.has(r.id)) ids.push(r.id);
+    if (ids.length) requestDetails('target', ids, true);
+  }, [target.filters, target.rows, target.details]);
+
+  const paneRef = useCallback((el: HTMLElement | null) => setDropZone(el), []);
+  const ready = Boolean(target.ref?.applicationId);
+
+  return (
+    <section
+      ref={paneRef}
+      className={`pane pane-target${drag.active ? ' is-drop-armed' : ''}${drag.overTarget ? ' is-drop-over' : ''}`}
+      aria-labelledby="target-pane-title"
+      data-testid="target-pane"
+    >
+      <SideHeader side="target" shown={target.rows.length ? view.filter((e) => !e.planned || e.mark === 'migrated').length : undefined} />
+      <FilterBar side="target" />
+      <MarkFilter counts={counts} value={markFilter} total={entries.length} />
+      <div className="list-head list-cols list-cols-target" aria-hidden="true">
+        <span className="cell">Status</span>
+        <span className="cell">Device</span>
+        <span className="cell">DevEUI</span>
+        <span className="cell">Act.</span>
+        <span className="cell">LoRaWAN</span>
+        <span className="cell">Last seen</span>
+      </div>
+      {!target.ref ? (
+        <Empty icon="plug" title="Choose a target connection" text="Pick the deployment your devices should move to." />
+      ) : !ready ? (
+        <Empty icon="app" title="Choose a target application" text="Pick the application the devices should land in." />
+      ) : target.listState === 'error' ? (
+        <div className="pane-body-message">
+          <Callout tone="error" role="alert" title="The target devices could not be listed.">
+            {target.listError}
+          </Callout>
+        </div>
+      ) : entries.length === 0 && target.listState === 'done' ? (
+        <Empty icon="list" title="No devices yet" text="Drag devices from the source and drop them here to plan their migration." />
+      ) : view.length === 0 ? (
+        <Empty icon="search" title="No devices match" text="Change the search or the filters to see more devices." />
+      ) : (
+        <TargetList view={view} detailsOf={detailsOf} now={now} />
+      )}
+      {drag.active ? (
+        <div className="drop-overlay" aria-hidden={!drag.active}>
+          <div className="drop-card" role="status">
+            <Icon name="arrow-right" />
+            <span>{drag.overTarget ? `Drop here to plan ${plural(drag.count, 'device')}` : `Drag here to plan ${plural(drag.count, 'device')}`}</span>
+          </div>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function MarkFilter({ counts, value, total }: { counts: Record<TargetMark, number>; value: TargetMarkFilter; total: number }) {
+  const set = useWorkspace((s) => s.setTargetMarkFilter);
+  const options: { id: TargetMarkFilter; label: string; n: number }[] = [
+    { id: 'all', label: 'All', n: total },
+    ...(['new', 'conflict', 'migrated', 'existing'] as const).map((m) => ({ id: m, label: MARK_LABELS[m], n: counts[m] })),
+  ];
+  return (
+    <div className="mark-filter" role="radiogroup" aria-label="Show target devices">
+      {options.map((o) => (
+        <button
+          key={o.id}
+          type="button"
+          role="radio"
+          aria-checked={value === o.id}
+          className={`mark-chip mark-chip-${o.id}${value === o.id ? ' is-on' : ''}`}
+          onClick={() => set(o.id)}
+          disabled={o.n === 0 && o.id !== 'all' && value !== o.id}
+        >
+          {o.id !== 'all' ? <Icon name={MARK_ICONS[o.id]} /> : null}
+          {o.label} <span className="mark-count">{o.n.toLocaleString('en')}</span>
+        </button>
+      ))}
+    </div>
+  );
+}
+
+function TargetList({ view, detailsOf, now }: { view: TargetEntry[]; detailsOf(e: TargetEntry): DeviceDetails | undefined; now: number }) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [focus, setFocus] = useState(0);
+  const virtualizer = useVirtualizer({ count: view.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+
+  useEffect(() => {
+    const targetIds: string[] = [];
+    const sourceIds: string[] = [];
+    for (let i = first; i <= last; i++) {
+      const e = view[i];
+      if (!e) continue;
+      if (e.planned && e.sourceId && e.mark !== 'migrated') sourceIds.push(e.sourceId);
+      else targetIds.push(e.row.id);
+    }
+    if (targetIds.length) requestDetails('target', targetIds);
+    if (sourceIds.length) requestDetails('source', sourceIds);
+  }, [first, last, view]);
+
+  const clamped = Math.min(focus, view.length - 1);
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+    const delta = moves[e.key];
+    if (delta === undefined) return;
+    e.preventDefault();
+    const next = Math.max(0, Math.min(view.length - 1, clamped + delta));
+    setFocus(next);
+    virtualizer.scrollToIndex(next, { align: 'auto' });
+  };
+
+  return (
+    <div
+      ref={scrollRef}
+      className="list list-target"
+      role="listbox"
+      aria-labelledby="target-pane-title"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      aria-activedescendant={clamped >= first && clamped <= last ? `target-row-${clamped}` : undefined}
+      data-testid="target-list"
+    >
+      <div className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const entry = view[item.index] as TargetEntry;
+          return (
+            <TargetRow
+              key={`${entry.planned ? 'p' : 'e'}-${entry.row.id}`}
+              entry={entry}
+              index={item.index}
+              setSize={view.length}
+              top={item.start}
+              focused={item.index === clamped}
+              details={detailsOf(entry)}
+              now={now}
+            />
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+const TargetRow = memo(function TargetRow(props: {
+  entry: TargetEntry;
+  index: number;
+  setSize: number;
+  top: number;
+  focused: boolean;
+  details: DeviceDetails | undefined;
+  now: number;
+}) {
+  const { entry, index, setSize, top, focused, details, now } = props;
+  const row: DeviceRow = entry.row;
+  const markText = entry.mark === 'migrated' && entry.planned ? 'Already migrated' : MARK_LABELS[entry.mark];
+  return (
+    <div
+      id={`target-row-${index}`}
+      role="option"
+      aria-selected={focused}
+      aria-posinset={index + 1}
+      aria-setsize={setSize}
+      className={`row list-cols list-cols-target${entry.planned ? ' is-planned' : ''}${focused ? ' is-focused' : ''}${index % 2 ? ' is-odd' : ''} mark-${entry.mark}`}
+      style={{ transform: `translateY(${top}px)` }}
+      data-device-id={row.id}
+      data-mark={entry.mark}
+      title={entry.reason}
+    >
+      <span className="cell cell-mark">
+        <span className={`mark mark-${entry.mark}`}>
+          <Icon name={MARK_ICONS[entry.mark]} />
+          {markText}
+        </span>
+      </span>
+      <IdCell row={row} />
+      <EuiCell row={row} />
+      <DetailCells details={details} plan={false} />
+      {entry.planned && entry.mark !== 'migrated' ? (
+        <span className="cell cell-seen muted">{entry.mark === 'conflict' ? 'taken' : 'planned'}</span>
+      ) : (
+        <SeenCell row={row} now={now} />
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,193 @@
+// Mouse gestures of the source list, like a desktop file manager:
+// - press on a row and drag: rubber-band selection (auto-scrolls near the edges);
+//   with ctrl/cmd held it adds to the selection;
+// - press on a selected row and drag: carries the selection; drop it on the target pane;
+// - click: select one; shift-click: range from the anchor; ctrl/cmd-click: toggle.
+import { useCallback, useEffect, useRef, type MouseEvent as ReactMouseEvent, type RefObject } from 'react';
+import { isOverDropZone } from '../../lib/drop-zone';
+import { planSelection } from '../../lib/plan-selection';
+import { bandSelect, clickRow } from '../../lib/selection';
+import { useWorkspace } from '../../stores/workspace';
+import { ROW_HEIGHT } from './DeviceCells';
+
+export interface BandRect {
+  top: number;
+  height: number;
+  left: number;
+  width: number;
+}
+
+type Gesture =
+  | { kind: 'idle' }
+  | { kind: 'press-selected'; index: number; x: number; y: number }
+  | { kind: 'press'; index: number; x: number; y: number; contentY: number; base: ReadonlySet<string>; toggle: boolean }
+  | { kind: 'band'; index: number; x: number; contentY: number; base: ReadonlySet<string> }
+  | { kind: 'drag' };
+
+const DRAG_THRESHOLD = 5;
+/** Distance from the top or bottom edge where dragging scrolls the list. */
+const EDGE = 40;
+const MAX_SPEED = 28;
+
+export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, viewIds: readonly string[], onBand: (band: BandRect | null) => void) {
+  const gesture = useRef<Gesture>({ kind: 'idle' });
+  const pointer = useRef({ x: 0, y: 0 });
+  const frame = useRef<number | undefined>(undefined);
+  const ids = useRef(viewIds);
+  ids.current = viewIds;
+
+  const updateBand = useCallback(() => {
+    const g = gesture.current;
+    const el = scrollRef.current;
+    if (g.kind !== 'band' || !el) return;
+    const rect = el.getBoundingClientRect();
+    const view = ids.current;
+    const height = view.length * ROW_HEIGHT;
+    const contentY = Math.max(0, Math.min(height - 1, pointer.current.y - rect.top + el.scrollTop));
+    const from = Math.min(view.length - 1, Math.floor(g.contentY / ROW_HEIGHT));
+    const to = Math.min(view.length - 1, Math.floor(contentY / ROW_HEIGHT));
+    if (from < 0 || to < 0) return;
+    const selected = bandSelect(g.base, view, from, to);
+    useWorkspace.getState().setSelection({ selected, anchorId: view[from], focusId: view[to] });
+    const x = Math.max(0, Math.min(el.clientWidth, pointer.current.x - rect.left));
+    onBand({
+      top: Math.min(g.contentY, contentY),
+      height: Math.max(1, Math.abs(contentY - g.contentY)),
+      left: Math.min(g.x, x),
+      width: Math.max(1, Math.abs(x - g.x)),
+    });
+  }, [scrollRef, onBand]);
+
+  const autoScroll = useCallback(() => {
+    frame.current = undefined;
+    const el = scrollRef.current;
+    if (gesture.current.kind !== 'band' || !el) return;
+    const rect = el.getBoundingClientRect();
+    const y = pointer.current.y;
+    let speed = 0;
+    if (y < rect.top + EDGE) speed = -Math.min(MAX_SPEED, Math.ceil((rect.top + EDGE - y) / 3));
+    else if (y > rect.bottom - EDGE) speed = Math.min(MAX_SPEED, Math.ceil((y - (rect.bottom - EDGE)) / 3));
+    if (speed !== 0) {
+      const before = el.scrollTop;
+      el.scrollTop = before + speed;
+      if (el.scrollTop !== before) updateBand();
+    }
+    frame.current = requestAnimationFrame(autoScroll);
+  }, [scrollRef, updateBand]);
+
+  const onMove = useCallback(
+    (e: MouseEvent) => {
+      pointer.current = { x: e.clientX, y: e.clientY };
+      const g = gesture.current;
+      const el = scrollRef.current;
+      if (!el) return;
+      if (g.kind === 'press' || g.kind === 'press-selected') {
+        if (Math.hypot(e.clientX - g.x, e.clientY - g.y) < DRAG_THRESHOLD) return;
+        if (g.kind === 'press-selected') {
+          gesture.current = { kind: 'drag' };
+          document.body.classList.add('is-dragging');
+          useWorkspace.getState().setDrag({ active: true, count: useWorkspace.getState().selection.selected.size, x: e.clientX, y: e.clientY, overTarget: false });
+          return;
+        }
+        const rect = el.getBoundingClientRect();
+        gesture.current = { kind: 'band', index: g.index, x: g.x - rect.left, contentY: g.contentY, base: g.base };
+        document.body.classList.add('is-banding');
+        frame.current ??= requestAnimationFrame(autoScroll);
+      }
+      const now = gesture.current;
+      if (now.kind === 'band') updateBand();
+      else if (now.kind === 'drag') useWorkspace.getState().setDrag({ x: e.clientX, y: e.clientY, overTarget: isOverDropZone(e.clientX, e.clientY) });
+    },
+    [scrollRef, autoScroll, updateBand],
+  );
+
+  // Stable listeners that call the latest handlers (set below, after `end`).
+  const handlers = useRef<{ up: (e: MouseEvent) => void; key: (e: KeyboardEvent) => void }>({ up: () => {}, key: () => {} });
+  const onUp = useCallback((e: MouseEvent) => handlers.current.up(e), []);
+  const onKey = useCallback((e: KeyboardEvent) => handlers.current.key(e), []);
+
+  const end = useCallback(() => {
+    gesture.current = { kind: 'idle' };
+    if (frame.current !== undefined) cancelAnimationFrame(frame.current);
+    frame.current = undefined;
+    document.body.classList.remove('is-dragging', 'is-banding');
+    window.removeEventListener('mousemove', onMove);
+    window.removeEventListener('mouseup', onUp);
+    window.removeEventListener('keydown', onKey, true);
+    onBand(null);
+  }, [onMove, onUp, onKey, onBand]);
+
+  handlers.current.up = (e: MouseEvent) => {
+    const g = gesture.current;
+    const ws = useWorkspace.getState();
+    if (g.kind === 'press-selected') {
+      ws.setSelection(clickRow(ws.selection, ids.current, g.index, { shift: false, toggle: false }));
+    } else if (g.kind === 'press' && g.toggle) {
+      ws.setSelection(clickRow(ws.selection, ids.current, g.index, { shift: false, toggle: true }));
+    } else if (g.kind === 'drag') {
+      const over = isOverDropZone(e.clientX, e.clientY);
+      ws.setDrag({ active: false, overTarget: false });
+      end();
+      if (over) planSelection();
+      return;
+    }
+    end();
+  };
+  handlers.current.key = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (gesture.current.kind === 'drag') useWorkspace.getState().setDrag({ active: false, overTarget: false });
+    end();
+  };
+
+  useEffect(() => () => end(), [end]);
+
+  const onMouseDown = useCallback(
+    (e: ReactMouseEvent<HTMLDivElement>) => {
+      const el = scrollRef.current;
+      if (e.button !== 0 || !el) return;
+      const rect = el.getBoundingClientRect();
+      if (e.clientX >= rect.left + el.clientWidth) return; // the scrollbar
+      e.preventDefault(); // no text selection while dragging
+      el.focus({ preventScroll: true });
+      const view = ids.current;
+      const contentY = e.clientY - rect.top + el.scrollTop;
+      const hit = Math.floor(contentY / ROW_HEIGHT);
+      const onRow = hit >= 0 && hit < view.length;
+      const index = onRow ? hit : view.length - 1;
+      const mods = { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey };
+      const ws = useWorkspace.getState();
+      pointer.current = { x: e.clientX, y: e.clientY };
+      if (mods.shift && onRow) {
+        ws.setSelection(clickRow(ws.selection, view, index, mods));
+        return;
+      }
+      const id = onRow ? view[index] : undefined;
+      if (id !== undefined && !mods.toggle && ws.selection.selected.has(id)) {
+        gesture.current = { kind: 'press-selected', index, x: e.clientX, y: e.clientY };
+      } else {
+        if (!mods.toggle) {
+          if (onRow) ws.setSelection(clickRow(ws.selection, view, index, mods));
+          else ws.clearSelection();
+        }
+        if (view.length === 0) return;
+        gesture.current = {
+          kind: 'press',
+          index,
+          x: e.clientX,
+          y: e.clientY,
+          contentY: Math.min(contentY, view.length * ROW_HEIGHT - 1),
+          base: mods.toggle ? ws.selection.selected : new Set(),
+          toggle: mods.toggle && onRow,
+        };
+      }
+      window.addEventListener('mousemove', onMove);
+      window.addEventListener('mouseup', onUp);
+      window.addEventListener('keydown', onKey, true);
+    },
+    [scrollRef, onMove, onUp, onKey],
+  );
+
+  return { onMouseDown };
+}

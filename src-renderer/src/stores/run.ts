@@ -1,0 +1,140 @@
+// The run in progress: per-device states, totals, throughput over time and notices, fed
+// by run:progress events (buffered and applied at most ten times a second).
+import { create } from 'zustand';
+import { call, subscribe } from '../ipc/bridge';
+import type { DeviceEvent, DeviceState, NoticeEvent, ProgressEvent, RunInfo, RunState, TotalsEvent } from '../ipc/types';
+
+export interface DeviceProgress {
+  state: DeviceState;
+  targetId?: string;
+  error?: string;
+  at: number;
+}
+
+export interface ThroughputSample {
+  at: number;
+  perSecond: number;
+  done: number;
+}
+
+interface RunStoreState {
+  run?: RunInfo;
+  runState?: RunState;
+  /** Device ids in the order they are shown. */
+  order: string[];
+  devices: Map<string, DeviceProgress>;
+  /** Bumped when `devices` changes (mutated in place). */
+  version: number;
+  totals?: TotalsEvent;
+  samples: ThroughputSample[];
+  notices: NoticeEvent[];
+  /** Set by the plan so rows exist before the first event. */
+  begin(run: RunInfo, deviceIds: readonly string[]): void;
+  /** Applies buffered events; called by the subscription. */
+  apply(runId: string, events: readonly ProgressEvent[]): void;
+  updateInfo(run: RunInfo): void;
+  reset(): void;
+}
+
+const MAX_SAMPLES = 240;
+const SAMPLE_EVERY_MS = 500;
+/** Events for runs the store does not know yet (they can beat run:start's answer). */
+const early = new Map<string, ProgressEvent[]>();
+
+export const useRun = create<RunStoreState>((set, get) => ({
+  order: [],
+  devices: new Map(),
+  version: 0,
+  samples: [],
+  notices: [],
+
+  begin(run, deviceIds) {
+    const devices = new Map<string, DeviceProgress>();
+    const now = Date.now();
+    for (const id of deviceIds) devices.set(id, { state: 'queued', at: now });
+    set({ run, runState: 'running', order: [...deviceIds], devices, version: 1, totals: undefined, samples: [], notices: [] });
+    const waiting = early.get(run.runId);
+    early.delete(run.runId);
+    if (waiting) get().apply(run.runId, waiting);
+  },
+
+  apply(runId, events) {
+    const s = get();
+    if (s.run?.runId !== runId) {
+      const list = early.get(runId) ?? [];
+      list.push(...events);
+      early.set(runId, list.slice(-200_000));
+      while (early.size > 4) early.delete(early.keys().next().value as string);
+      return;
+    }
+    let order = s.order;
+    let runState = s.runState;
+    let totals = s.totals;
+    let samples = s.samples;
+    let notices = s.notices;
+    let changed = false;
+    for (const e of events) {
+      if (e.type === 'device') {
+        applyDevice(s.devices, e, () => {
+          if (order === s.order) order = [...order];
+          order.push(e.deviceId);
+        });
+        changed = true;
+      } else if (e.type === 'totals') {
+        totals = e;
+        const last = samples[samples.length - 1];
+        if (!last || e.at - last.at >= SAMPLE_EVERY_MS) {
+          samples = [...samples.slice(-(MAX_SAMPLES - 1)), { at: e.at, perSecond: e.devicesPerSecond, done: e.done }];
+        }
+      } else if (e.type === 'run') {
+        runState = e.state;
+      } else {
+        notices = [...notices.slice(-19), e];
+      }
+    }
+    set({ order, runState, totals, samples, notices, version: changed ? s.version + 1 : s.version });
+  },
+
+  updateInfo: (run) => set({ run }),
+  reset: () => set({ run: undefined, runState: undefined, order: [], devices: new Map(), version: 0, totals: undefined, samples: [], notices: [] }),
+}));
+
+function applyDevice(devices: Map<string, DeviceProgress>, e: DeviceEvent, added: () => void) {
+  const prev = devices.get(e.deviceId);
+  if (!prev) added();
+  // Events may arrive out of order across batches: keep the newest.
+  if (prev && prev.at > e.at) return;
+  devices.set(e.deviceId, { state: e.state, targetId: e.targetId ?? prev?.targetId, error: e.error, at: e.at });
+}
+
+/** One subscription for the whole app; events are applied in batches. */
+export function listenToRunProgress(): () => void {
+  const buffer = new Map<string, ProgressEvent[]>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    timer = undefined;
+    for (const [runId, events] of buffer) useRun.getState().apply(runId, events);
+    buffer.clear();
+  };
+  const unsubscribe = subscribe('run:progress', ({ runId, event }) => {
+    const list = buffer.get(runId) ?? [];
+    list.push(event);
+    buffer.set(runId, list);
+    timer ??= setTimeout(flush, 100);
+  });
+  return () => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+  };
+}
+
+/** Counts per state from the device rows (always consistent with what is shown). */
+export function countStates(devices: ReadonlyMap<string, DeviceProgress>): Partial<Record<DeviceState, number>> {
+  const counts: Partial<Record<DeviceState, number>> = {};
+  for (const d of devices.values()) counts[d.state] = (counts[d.state] ?? 0) + 1;
+  return counts;
+}
+
+export async function controlRun(action: 'run:pause' | 'run:resume' | 'run:cancel', runId: string): Promise<void> {
+  await call(action, { runId });
+}

@@ -1,0 +1,49 @@
+// The CLI as a separate process (the real bundle, built once per test file with esbuild),
+// so tests can run it as a user does, and kill it.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+let built: string | undefined;
+
+export async function buildCli(): Promise<string> {
+  if (built) return built;
+  const out = join(mkdtempSync(join(tmpdir(), 'sm-cli-')), 'cli.cjs');
+  await esbuild.build({
+    entryPoints: [fileURLToPath(new URL('../../src-main/cli.ts', import.meta.url))], outfile: out, bundle: true, platform: 'node',
+    format: 'cjs', target: 'node20', external: ['keytar'], logLevel: 'error',
+  });
+  built = out;
+  return out;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function startCli(cli: string, args: string[], env: Record<string, string>): { child: ChildProcess; result: Promise<CliResult> } {
+  const child = spawn(process.execPath, [cli, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', STACK_MIGRATOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sm-data-')), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c) => (stdout += c));
+  child.stderr!.on('data', (c) => (stderr += c));
+  const result = new Promise<CliResult>((r) => child.on('close', (code, signal) => r({ code, signal, stdout, stderr })));
+  return { child, result };
+}
+
+export const runCli = (cli: string, args: string[], env: Record<string, string>) => startCli(cli, args, env).result;
+
+/** The `{"summary": …}` line of --json output. */
+export function summaryOf(stdout: string): Record<string, number | string> | undefined {
+  const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"summary"'));
+  return line ? JSON.parse(line).summary : undefined;
+}
