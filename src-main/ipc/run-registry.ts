@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { createRunDir, newRunId, readManifest, runFiles, writeManifest, type RunManifest } from '../migration/run-dir.js';
 import { openSides, startRun, type FinishedRun, type Sides } from '../migration/session.js';
 import type { MigrationRun } from '../migration/runner.js';
-import type { DeviceState, ProgressEvent } from '../migration/progress.js';
+import { deviceStateSchema, type DeviceState, type ProgressEvent } from '../migration/progress.js';
 import { targetDeviceId } from '../migration/options.js';
 import { writeFileAtomic } from '../credentials/connections-file.js';
 import type { Logger } from '../logging/log-file.js';
@@ -35,10 +35,15 @@ const WAITING: ReadonlySet<DeviceState> = new Set(['waiting-join', 'awaiting-rep
 
 export const labelOf = (ref: RunSide['source']) => `${ref.name} · ${ref.applicationId}`;
 
-/** Errors and notices go to the renderer redacted, like everything else. */
+/**
+ * A progress event as the renderer gets it: errors and notices redacted, and totals with a
+ * count for every state (the contract's record of states is exhaustive; the runner only
+ * counts the states present).
+ */
 export function redactEvent(e: ProgressEvent): ProgressEvent {
   if (e.type === 'device' && e.error) return { ...e, error: redact(e.error) };
   if (e.type === 'notice') return { ...e, message: redact(e.message) };
+  if (e.type === 'totals') return { ...e, counts: Object.fromEntries(deviceStateSchema.options.map((s) => [s, e.counts[s] ?? 0])) as typeof e.counts };
   return e;
 }
 

@@ -22,7 +22,7 @@ export interface DeviceDetails {
 }
 
 export const LAST_SEEN_LABELS: Record<LastSeenFilter, string> = {
-  any: 'Last seen: any time',
+  any: 'Seen any time',
   '24h': 'Seen in the last 24 hours',
   '7d': 'Seen in the last 7 days',
   '30d': 'Seen in the last 30 days',

@@ -49,7 +49,7 @@ export function formatAgo(iso: string | undefined, now: number): string {
     const days = Math.floor(d / DAY);
     return `${days} ${days === 1 ? 'day' : 'days'} ago`;
   }
-  return new Date(t).toLocaleDateString('en', { year: 'numeric', month: 'short', day: 'numeric' });
+  return new Date(t).toISOString().slice(0, 10);
 }
 
 export function formatDateTime(iso: string | undefined): string {

@@ -28,6 +28,9 @@ interface RunStoreState {
   totals?: TotalsEvent;
   samples: ThroughputSample[];
   notices: NoticeEvent[];
+  /** When the current attempt started and ended (ms since the epoch). */
+  startedAt?: number;
+  finishedAt?: number;
   /** Set by the plan so rows exist before the first event. */
   begin(run: RunInfo, deviceIds: readonly string[]): void;
   /** Applies buffered events; called by the subscription. */
@@ -52,7 +55,7 @@ export const useRun = create<RunStoreState>((set, get) => ({
     const devices = new Map<string, DeviceProgress>();
     const now = Date.now();
     for (const id of deviceIds) devices.set(id, { state: 'queued', at: now });
-    set({ run, runState: 'running', order: [...deviceIds], devices, version: 1, totals: undefined, samples: [], notices: [] });
+    set({ run, runState: 'running', order: [...deviceIds], devices, version: 1, totals: undefined, samples: [], notices: [], startedAt: now, finishedAt: undefined });
     const waiting = early.get(run.runId);
     early.delete(run.runId);
     if (waiting) get().apply(run.runId, waiting);
@@ -72,6 +75,8 @@ export const useRun = create<RunStoreState>((set, get) => ({
     let totals = s.totals;
     let samples = s.samples;
     let notices = s.notices;
+    let startedAt = s.startedAt;
+    let finishedAt = s.finishedAt;
     let changed = false;
     for (const e of events) {
       if (e.type === 'device') {
@@ -87,16 +92,22 @@ export const useRun = create<RunStoreState>((set, get) => ({
           samples = [...samples.slice(-(MAX_SAMPLES - 1)), { at: e.at, perSecond: e.devicesPerSecond, done: e.done }];
         }
       } else if (e.type === 'run') {
+        if (e.state === 'running' && (runState === 'finished' || runState === 'cancelled')) {
+          startedAt = e.at; // retried: a new attempt
+          finishedAt = undefined;
+          samples = [];
+        }
+        if (e.state === 'finished' || e.state === 'cancelled') finishedAt = e.at;
         runState = e.state;
       } else {
         notices = [...notices.slice(-19), e];
       }
     }
-    set({ order, runState, totals, samples, notices, version: changed ? s.version + 1 : s.version });
+    set({ order, runState, totals, samples, notices, startedAt, finishedAt, version: changed ? s.version + 1 : s.version });
   },
 
   updateInfo: (run) => set({ run }),
-  reset: () => set({ run: undefined, runState: undefined, order: [], devices: new Map(), version: 0, totals: undefined, samples: [], notices: [] }),
+  reset: () => set({ run: undefined, runState: undefined, order: [], devices: new Map(), version: 0, totals: undefined, samples: [], notices: [], startedAt: undefined, finishedAt: undefined }),
 }));
 
 function applyDevice(devices: Map<string, DeviceProgress>, e: DeviceEvent, added: () => void) {

@@ -4,6 +4,7 @@ import { memo, useMemo, useRef } from 'react';
 import { Icon } from '../../components/Icon';
 import { StateBadge } from '../../components/StateBadge';
 import type { DeviceState } from '../../ipc/types';
+import { DEVICE_STATES } from '../../lib/device-states';
 import { useRun, type DeviceProgress } from '../../stores/run';
 
 const ROW = 32;
@@ -47,7 +48,13 @@ const ProgressRow = memo(function ProgressRow({ id, device, top, odd, retired }:
         ) : null}
       </span>
       <span className="progress-detail">
-        {device.error ? <span className="text-bad" title={device.error}>{device.error}</span> : retired ? <span className="muted">Retired on the source</span> : null}
+        {device.error ? (
+          <span className="text-bad" title={device.error}>
+            {device.error}
+          </span>
+        ) : (
+          <span className="muted">{retired ? 'Retired on the source.' : DEVICE_STATES[device.state].hint}</span>
+        )}
       </span>
     </div>
   );

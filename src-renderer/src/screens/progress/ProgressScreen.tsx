@@ -32,6 +32,8 @@ export function ProgressScreen() {
   const totals = useRun((s) => s.totals);
   const samples = useRun((s) => s.samples);
   const notices = useRun((s) => s.notices);
+  const startedAt = useRun((s) => s.startedAt);
+  const finishedAt = useRun((s) => s.finishedAt);
   const go = useNavigation((s) => s.go);
   const toast = useNavigation((s) => s.toast);
   const [filter, setFilter] = useState<DeviceState | 'all'>('all');
@@ -121,14 +123,29 @@ export function ProgressScreen() {
             {failed > 0 ? <span className="bar-bad" style={{ width: `${(failed / Math.max(1, total)) * 100}%` }} /> : null}
           </div>
           <dl className="overview-stats">
-            <div>
-              <dt>Throughput</dt>
-              <dd>{totals ? `${formatRate(totals.devicesPerSecond)} devices/s` : '—'}</dd>
-            </div>
-            <div>
-              <dt>Time left</dt>
-              <dd>{over ? 'done' : runState === 'paused' ? 'paused' : formatDuration(totals?.etaSeconds)}</dd>
-            </div>
+            {over && startedAt && finishedAt ? (
+              <>
+                <div>
+                  <dt>Average</dt>
+                  <dd>{formatRate(settled / Math.max(0.001, (finishedAt - startedAt) / 1000))} devices/s</dd>
+                </div>
+                <div>
+                  <dt>Took</dt>
+                  <dd>{formatDuration(Math.max(1, (finishedAt - startedAt) / 1000))}</dd>
+                </div>
+              </>
+            ) : (
+              <>
+                <div>
+                  <dt>Throughput</dt>
+                  <dd>{totals ? `${formatRate(totals.devicesPerSecond)} devices/s` : '—'}</dd>
+                </div>
+                <div>
+                  <dt>Time left</dt>
+                  <dd>{runState === 'paused' ? 'paused' : formatDuration(totals?.etaSeconds)}</dd>
+                </div>
+              </>
+            )}
             <div>
               <dt>In parallel</dt>
               <dd>{totals ? totals.concurrency : '—'}</dd>

@@ -42,7 +42,7 @@ export function RunDone({
 
   return (
     <section className="card run-done" aria-labelledby="run-done-title">
-      <h3 id="run-done-title" className="card-title">
+      <h3 id="run-done-title" className={`card-title ${failed > 0 || cancelled ? 'title-warn' : 'title-good'}`}>
         <Icon name={failed > 0 || cancelled ? 'warning' : 'joined'} /> {cancelled ? 'Migration cancelled' : 'Migration finished'}
       </h3>
       <p>

@@ -54,7 +54,7 @@ export function FilterBar({ side, children }: { side: Side; children?: ReactNode
       <label className="mini-select">
         <span className="visually-hidden">LoRaWAN version</span>
         <select value={filters.lorawanVersion} onChange={(e) => setFilters(side, { lorawanVersion: e.target.value })}>
-          <option value="">Any version</option>
+          <option value="">All versions</option>
           {versionOptions.map((v) => (
             <option key={v} value={v}>
               LoRaWAN {formatLorawanVersion(v)}
@@ -65,7 +65,7 @@ export function FilterBar({ side, children }: { side: Side; children?: ReactNode
       <label className="mini-select">
         <span className="visually-hidden">Frequency plan</span>
         <select value={filters.frequencyPlanId} onChange={(e) => setFilters(side, { frequencyPlanId: e.target.value })}>
-          <option value="">Any frequency plan</option>
+          <option value="">All frequency plans</option>
           {planOptions.map((p) => (
             <option key={p} value={p}>
               {p}

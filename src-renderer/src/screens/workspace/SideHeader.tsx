@@ -105,7 +105,7 @@ function ApplicationPicker({ side, apps, disabled }: { side: Side; apps: { id: s
           {!ref?.applicationId ? <option value="">Choose an application…</option> : null}
           {apps.map((a) => (
             <option key={a.id} value={a.id}>
-              {a.name && a.name !== a.id ? `${a.name} (${a.id})` : a.id}
+              {a.name && a.name !== a.id ? `${a.id} — ${a.name}` : a.id}
             </option>
           ))}
         </select>

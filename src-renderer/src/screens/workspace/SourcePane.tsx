@@ -38,7 +38,7 @@ export function SourcePane() {
         <span className="cell">Device</span>
         <span className="cell">DevEUI</span>
         <span className="cell">Act.</span>
-        <span className="cell">LoRaWAN</span>
+        <span className="cell">Version</span>
         <span className="cell">Frequency plan</span>
         <span className="cell">Last seen</span>
       </div>

@@ -70,7 +70,7 @@ export function TargetPane() {
         <span className="cell">Device</span>
         <span className="cell">DevEUI</span>
         <span className="cell">Act.</span>
-        <span className="cell">LoRaWAN</span>
+        <span className="cell">Version</span>
         <span className="cell">Last seen</span>
       </div>
       {!target.ref ? (
@@ -212,7 +212,7 @@ const TargetRow = memo(function TargetRow(props: {
       aria-selected={focused}
       aria-posinset={index + 1}
       aria-setsize={setSize}
-      className={`row list-cols list-cols-target${entry.planned ? ' is-planned' : ''}${focused ? ' is-focused' : ''}${index % 2 ? ' is-odd' : ''} mark-${entry.mark}`}
+      className={`row list-cols list-cols-target${entry.planned ? ' is-planned' : ''}${focused ? ' is-focused' : ''}${index % 2 ? ' is-odd' : ''} row-mark-${entry.mark}`}
       style={{ transform: `translateY(${top}px)` }}
       data-device-id={row.id}
       data-mark={entry.mark}

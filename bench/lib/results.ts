@@ -1,0 +1,59 @@
+// What every suite reports: figures against targets, and the details behind them.
+import os from 'node:os';
+
+export type Status = 'pass' | 'short' | 'info' | 'todo';
+
+export interface Figure {
+  suite: string;
+  name: string;
+  /** In words, with the comparison: "≥ 20×", "< 300 MB"; "—" when there is none. */
+  target: string;
+  measured: number | null;
+  unit: string;
+  /** measured ÷ target value (whatever the direction of the target); null without a target. */
+  ratio: number | null;
+  status: Status;
+  note?: string;
+}
+
+export interface SuiteResult {
+  suite: string;
+  seconds: number;
+  figures: Figure[];
+  details: unknown;
+}
+
+/** A figure checked against `at least` (≥) or `below` (<) a target value. */
+export function figure(
+  suite: string, name: string, measured: number | null, unit: string,
+  target?: { atLeast?: number; below?: number; label?: string }, note?: string,
+): Figure {
+  const value = target?.atLeast ?? target?.below;
+  if (value === undefined || measured === null || !Number.isFinite(measured)) {
+    return { suite, name, target: target?.label ?? '—', measured, unit, ratio: null, status: value === undefined ? 'info' : 'short', ...(note ? { note } : {}) };
+  }
+  const pass = target?.atLeast !== undefined ? measured >= target.atLeast : measured < value;
+  const label = target?.label ?? `${target?.atLeast !== undefined ? '≥' : '<'} ${value} ${unit}`.trim();
+  return { suite, name, target: label, measured, unit, ratio: measured / value, status: pass ? 'pass' : 'short', ...(note ? { note } : {}) };
+}
+
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export const median = (values: readonly number[]) => percentile(values, 50);
+export const round = (v: number, digits = 1) => (Number.isFinite(v) ? Math.round(v * 10 ** digits) / 10 ** digits : v);
