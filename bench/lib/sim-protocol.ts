@@ -12,6 +12,8 @@ export interface VerifyResult {
   expected: number;
   migrated: number;
   targetCount: number;
+  /** Target devices with an Application Server record. */
+  targetWithAsRecord: number;
   problems: string[];
 }
 

@@ -50,7 +50,10 @@ export function redactEvent(e: ProgressEvent): ProgressEvent {
 export class ActiveRun {
   run!: MigrationRun;
   finished!: Promise<FinishedRun | undefined>;
+  /** From start until the report is written. */
   running = false;
+  /** The runner has said "finished" or "cancelled" (the report may still be being written). */
+  ended = false;
 
   constructor(
     readonly runId: string,
@@ -61,6 +64,16 @@ export class ActiveRun {
     private readonly env: { deps: HandlerDeps; log: Logger; hooks?: RunHooks },
   ) {}
 
+  /** Running and not yet ended: it still starts devices. */
+  get busy(): boolean {
+    return this.running && !this.ended;
+  }
+
+  /** Waits for the end of an attempt that has ended but is still writing its report. */
+  async settled(): Promise<void> {
+    if (this.running && this.ended) await this.finished;
+  }
+
   get hooks(): RunHooks | undefined {
     return this.env.hooks;
   }
@@ -69,10 +82,12 @@ export class ActiveRun {
   startAttempt(sides: Sides): void {
     this.sides = sides;
     this.running = true;
+    this.ended = false;
     const { deps, log, hooks } = this.env;
     const { run, finished } = startRun({
       runDir: this.runDir, manifest: this.manifest, sides, watchJoins: true,
       onEvent: (e) => {
+        if (e.type === 'run' && (e.state === 'finished' || e.state === 'cancelled')) this.ended = true;
         deps.emit('run:progress', { runId: this.runId, event: redactEvent(e) });
         if (e.type === 'device' && e.state === 'waiting-join') hooks?.onWaitingJoin(e.deviceId, e.targetId ?? targetDeviceId(e.deviceId, this.manifest.options.idMapping));
         if (e.type === 'device' && !this.running) this.releaseWhenSettled();
@@ -145,7 +160,7 @@ export class RunRegistry {
   }
 
   anyRunning(): boolean {
-    return [...this.active.values()].some((r) => r.running);
+    return [...this.active.values()].some((r) => r.busy);
   }
 
   isActive(runId: string): boolean {
@@ -168,8 +183,9 @@ export class RunRegistry {
     return { runId, runDir, manifest };
   }
 
-  start(args: { runId: string; runDir: string; manifest: RunManifest; side: RunSide; sides: Sides; hooks?: RunHooks }): ActiveRun {
+  async start(args: { runId: string; runDir: string; manifest: RunManifest; side: RunSide; sides: Sides; hooks?: RunHooks }): Promise<ActiveRun> {
     if (this.anyRunning()) throw conflict('A run is in progress: wait for it to finish or cancel it first.');
+    await Promise.all([...this.active.values()].map((r) => r.settled()));
     const previous = this.active.get(args.runId);
     previous?.release();
     const run = new ActiveRun(args.runId, args.runDir, args.manifest, args.side, undefined, { deps: this.deps, log: this.log, hooks: args.hooks });

@@ -35,7 +35,7 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
           manifest: { ...stored.manifestBase, options: plan.options, deviceIds: ready, blocked, ...(concurrency ? { concurrency } : {}) },
           side, plan, // the plan's device records have their keys redacted by the planner
         });
-        const active = runs.start({ runId, runDir, manifest, side, sides, hooks: side.demo ? ctx.demo.hooks(manifest) : undefined });
+        const active = await runs.start({ runId, runDir, manifest, side, sides, hooks: side.demo ? ctx.demo.hooks(manifest) : undefined });
         return { run: active.info() };
       } catch (err) {
         sides.close();
@@ -57,17 +57,22 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
     'run:cancel': async ({ runId }) => {
       const active = runs.require(runId);
       active.run.cancel();
-      if (!active.running) active.release(); // finished: cancelling stops watching for joins
+      if (active.ended) {
+        // Already over: cancelling stops watching for joins.
+        await active.settled();
+        active.release();
+      }
       return {};
     },
 
     'run:retry-failed': async ({ runId }) => {
       const active = runs.require(runId);
-      if (active.running) throw conflict('The run is still in progress: wait for it to finish.');
+      if (active.busy) throw conflict('The run is still in progress: wait for it to finish.');
+      await active.settled();
       // The journal says what is done; the runner tries failed and unfinished devices again.
       const sides = await openRunSides(ctx.connections, active.manifest, active.side);
       try {
-        return { run: runs.start({ runId, runDir: active.runDir, manifest: active.manifest, side: active.side, sides, hooks: active.hooks }).info() };
+        return { run: (await runs.start({ runId, runDir: active.runDir, manifest: active.manifest, side: active.side, sides, hooks: active.hooks })).info() };
       } catch (err) {
         sides.close();
         throw err;
@@ -76,7 +81,8 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
 
     'run:retire': async ({ runId, deviceIds }) => {
       const active = runs.get(runId);
-      if (active?.running) throw conflict('The run is still in progress: retire devices once it has finished.');
+      if (active?.busy) throw conflict('The run is still in progress: retire devices once it has finished.');
+      await active?.settled();
       const folder = active ?? (await runs.readFolder(runId));
       const { manifest, runDir } = folder;
       const side = folder.side;

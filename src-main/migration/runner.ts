@@ -187,12 +187,17 @@ export class MigrationRun {
 
   private async journalJoined(sourceId: string, _event: StackEvent) {
     this.states.set(sourceId, 'joined'); // at once: a second event must not journal it twice
-    if (this.journalOpen) await this.journal.step(sourceId, 'joined');
-    else {
-      // A join after the run ended: append through a handle of its own.
-      const journal = await Journal.open(this.config.journalPath);
-      await journal.step(sourceId, 'joined');
-      await journal.close();
+    try {
+      if (this.journalOpen) await this.journal.step(sourceId, 'joined');
+      else {
+        // A join after the run ended: append through a handle of its own.
+        const journal = await Journal.open(this.config.journalPath);
+        await journal.step(sourceId, 'joined');
+        await journal.close();
+      }
+    } catch (err) {
+      // The device did join; only the record of it is missing (the report will say "migrated").
+      this.config.onEvent({ type: 'notice', level: 'warning', message: `Could not record that ${sourceId} joined: ${err instanceof Error ? err.message : String(err)}`, at: Date.now() });
     }
     this.setState(sourceId, 'joined');
   }

@@ -3,8 +3,12 @@ import type { StackClient } from '../stack/client.js';
 import { StackError } from '../stack/errors.js';
 import type { StackEvent } from '../stack/schemas.js';
 
-/** Events that show a device is live on the target (checked against pkg/*server events.Define). */
-export const ARRIVAL_EVENTS = ['js.join.accept', 'ns.up.join.process', 'as.up.join.forward', 'ns.up.data.process', 'as.up.data.forward'];
+/**
+ * Events that show a device is live on the target (names from events.Define in the real
+ * server's pkg/joinserver, networkserver, applicationserver). ns.up.data.process is not sent
+ * to application subscribers; as.up.data.forward is.
+ */
+export const ARRIVAL_EVENTS = ['js.join.accept', 'ns.up.join.process', 'as.up.join.forward', 'as.up.data.forward'];
 
 export class JoinWatcher {
   private readonly abort = new AbortController();

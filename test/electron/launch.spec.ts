@@ -1,7 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY_META } from '../../src-main/window/csp';
+import { IPC_CONTRACT_VERSION } from '../../src-main/ipc/contract';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -23,9 +25,12 @@ test('the packaged main process opens a locked-down window', async () => {
     'Electron binary not installed on this machine (ELECTRON_SKIP_BINARY_DOWNLOAD); launch test runs where Electron exists',
   );
   const runningAsRoot = process.getuid?.() === 0;
+  // A user-data folder of its own: no connection, run or window state of a real install.
+  const userData = mkdtempSync(path.join(tmpdir(), 'sm-electron-'));
   const app = await electron.launch({
     executablePath: electronBinary,
     args: [...(runningAsRoot ? ['--no-sandbox'] : []), path.join(ROOT, 'dist', 'main.cjs')],
+    env: { ...process.env, STACK_MIGRATOR_DATA_DIR: userData },
   });
   try {
     const window = await app.firstWindow();
@@ -46,7 +51,27 @@ test('the packaged main process opens a locked-down window', async () => {
       'content',
       CONTENT_SECURITY_POLICY_META,
     );
+
+    // The bridge reaches the main process through the typed envelope.
+    type Invoke = (channel: string, request: unknown) => Promise<{ ok: boolean; data?: { contractVersion?: number }; error?: { code: string } }>;
+    const info = await window.evaluate(() => (globalThis as unknown as { stackMigrator: { invoke: Invoke } }).stackMigrator.invoke('app:info', {}));
+    expect(info).toMatchObject({ ok: true, data: { contractVersion: IPC_CONTRACT_VERSION } });
+    const invalid = await window.evaluate(() => (globalThis as unknown as { stackMigrator: { invoke: Invoke } }).stackMigrator.invoke('connections:remove', { id: 42 }));
+    expect(invalid).toMatchObject({ ok: false, error: { code: 'invalid-request' } });
+
+    // The policy is enforced, not only declared: inline script does not run.
+    const inlineRan = await window.evaluate(() => {
+      const s = document.createElement('script');
+      s.textContent = '(globalThis).__inlineRan = true';
+      document.head.appendChild(s);
+      return (globalThis as { __inlineRan?: boolean }).__inlineRan === true;
+    });
+    expect(inlineRan).toBe(false);
+
+    // The log file is in the user-data folder.
+    expect(existsSync(path.join(userData, 'logs', 'main.log'))).toBe(true);
   } finally {
     await app.close();
+    rmSync(userData, { recursive: true, force: true });
   }
 });

@@ -29,12 +29,16 @@ export function targetIdFor(sourceId: string, mapping: IdMapping | undefined): s
   return mapping?.kind === 'prefix' ? `${mapping.prefix}${sourceId}` : sourceId;
 }
 
-export function buildTargetEntries(
-  targetRows: readonly (DeviceRow | undefined)[],
-  sourceRows: readonly (DeviceRow | undefined)[],
-  selected: ReadonlySet<string>,
-  mapping: IdMapping | undefined,
-): TargetEntry[] {
+/** What does not depend on the selection: indexes of both lists (rebuilt when a list changes). */
+export interface SidesIndex {
+  targetById: Map<string, DeviceRow>;
+  targetByEui: Map<string, DeviceRow>;
+  sourceById: Map<string, { row: DeviceRow; index: number }>;
+  /** The target's own devices, marked migrated when the source has the same DevEUI. */
+  existing: TargetEntry[];
+}
+
+export function indexSides(targetRows: readonly (DeviceRow | undefined)[], sourceRows: readonly (DeviceRow | undefined)[]): SidesIndex {
   const targetById = new Map<string, DeviceRow>();
   const targetByEui = new Map<string, DeviceRow>();
   for (const r of targetRows) {
@@ -42,13 +46,34 @@ export function buildTargetEntries(
     targetById.set(r.id, r);
     if (r.devEui) targetByEui.set(eui(r), r);
   }
+  const sourceById = new Map<string, { row: DeviceRow; index: number }>();
   const sourceByEui = new Map<string, DeviceRow>();
+  sourceRows.forEach((r, index) => {
+    if (!r) return;
+    sourceById.set(r.id, { row: r, index });
+    if (r.devEui) sourceByEui.set(eui(r), r);
+  });
+  const existing: TargetEntry[] = [];
+  for (const r of targetRows) {
+    if (!r) continue;
+    const from = r.devEui ? sourceByEui.get(eui(r)) : undefined;
+    existing.push({ row: r, mark: from ? 'migrated' : 'existing', planned: false, sourceId: from?.id });
+  }
+  return { targetById, targetByEui, sourceById, existing };
+}
+
+/** The selection as it would land on the target, then the target's own devices. */
+export function buildTargetEntries(index: SidesIndex, selected: ReadonlySet<string>, mapping: IdMapping | undefined): TargetEntry[] {
+  const { targetById, targetByEui, sourceById } = index;
+  const rows: { row: DeviceRow; index: number }[] = [];
+  for (const id of selected) {
+    const hit = sourceById.get(id);
+    if (hit) rows.push(hit);
+  }
+  rows.sort((a, b) => a.index - b.index); // source list order
   const planned: TargetEntry[] = [];
   const plannedTargets = new Set<string>();
-  for (const r of sourceRows) {
-    if (!r) continue;
-    if (r.devEui) sourceByEui.set(eui(r), r);
-    if (!selected.has(r.id)) continue;
+  for (const { row: r } of rows) {
     const targetId = targetIdFor(r.id, mapping);
     const sameId = targetById.get(targetId);
     const sameEui = r.devEui ? targetByEui.get(eui(r)) : undefined;
@@ -64,13 +89,8 @@ export function buildTargetEntries(
       planned.push({ row: { ...r, id: targetId, createdAt: undefined, lastSeenAt: undefined }, mark: 'new', planned: true, sourceId: r.id });
     }
   }
-  const existing: TargetEntry[] = [];
-  for (const r of targetRows) {
-    if (!r) continue;
-    const from = r.devEui ? sourceByEui.get(eui(r)) : undefined;
-    existing.push({ row: r, mark: from ? 'migrated' : 'existing', planned: plannedTargets.has(r.id), sourceId: from?.id });
-  }
-  return [...planned, ...existing];
+  const existing = plannedTargets.size === 0 ? index.existing : index.existing.map((e) => (plannedTargets.has(e.row.id) ? { ...e, planned: true } : e));
+  return planned.length === 0 ? existing : [...planned, ...existing];
 }
 
 export function countMarks(entries: readonly TargetEntry[]): Record<TargetMark, number> {

@@ -15,6 +15,8 @@ export const TEST_KEYCHAIN_SERVICE = 'org.stackmigrator.e2e-test';
 
 export interface Backend {
   userDataDir: string;
+  /** Keychain accounts written through this backend (deleted by close unless kept). */
+  accounts: Set<string>;
   /** Files written through the (automatic) save dialog. */
   saved: string[];
   /** Every IPC answer and event as JSON, to prove no secret crosses. */
@@ -23,8 +25,8 @@ export interface Backend {
   invoke<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
   /** Wires the page to these handlers; call before page.goto. */
   attach(page: Page): Promise<void>;
-  /** Stops runs and lists, deletes the keychain entries made, removes the data folder. */
-  close(opts?: { keepData?: boolean }): Promise<void>;
+  /** Stops runs and lists; deletes the keychain entries made and the data folder unless `keep` (a "crash"). */
+  close(opts?: { keep?: boolean }): Promise<void>;
 }
 
 declare global {
@@ -34,12 +36,12 @@ declare global {
   }
 }
 
-export async function startBackend(opts: { userDataDir?: string; baseURL: string }): Promise<Backend> {
+export async function startBackend(opts: { baseURL: string; userDataDir?: string; accounts?: Set<string> }): Promise<Backend> {
   const userDataDir = opts.userDataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'stack-migrator-e2e-')));
   const savedDir = path.join(userDataDir, 'saved');
   await mkdir(savedDir, { recursive: true });
   const keychain = keytarSecretStore(TEST_KEYCHAIN_SERVICE);
-  const accounts = new Set<string>();
+  const accounts = opts.accounts ?? new Set<string>();
   const secrets: SecretStore = {
     get: (account) => keychain.get(account),
     set: async (account, secret) => {
@@ -99,6 +101,7 @@ export async function startBackend(opts: { userDataDir?: string; baseURL: string
 
   return {
     userDataDir,
+    accounts,
     saved,
     transcript,
     async invoke(channel, request) {
@@ -141,8 +144,9 @@ export async function startBackend(opts: { userDataDir?: string; baseURL: string
       await dispose();
       if (timer) clearTimeout(timer);
       await delivering;
+      if (closeOpts.keep) return;
       for (const account of accounts) await keychain.delete(account).catch(() => false);
-      if (!closeOpts.keepData) await rm(userDataDir, { recursive: true, force: true });
+      await rm(userDataDir, { recursive: true, force: true });
     },
   };
 }

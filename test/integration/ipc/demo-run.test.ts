@@ -1,7 +1,7 @@
 // The whole path of the app over IPC, in the demo workspace: demo:start, plan, run with
 // live progress, simulated joins, report and sheet, ABP retirement, demo:stop — and no key
 // in any answer, event or run file.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness';
@@ -74,6 +74,7 @@ describe('demo workspace over IPC', () => {
   });
 
   it('the run folder has the manifest and the connection ids, and no API key', async () => {
+    await h.waitFor(() => existsSync(join(run.runDir, 'report.json')), 'the report (written just after the run ends)');
     const files = readdirSync(run.runDir).sort();
     expect(files).toEqual(expect.arrayContaining(['app-run.json', 'journal.jsonl', 'plan.json', 'report.csv', 'report.json', 'run.json']));
     const side = JSON.parse(readFileSync(join(run.runDir, 'app-run.json'), 'utf8'));

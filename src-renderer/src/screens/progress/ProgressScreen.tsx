@@ -41,10 +41,14 @@ export function ProgressScreen() {
   const [busy, setBusy] = useState(false);
   const [retired, setRetired] = useState<ReadonlySet<string>>(new Set());
 
+  // The rows are exact for what they show; a resumed run only has rows for the devices it
+  // touches again, so there the run's own totals (which include the earlier ones) count.
   const counts = useMemo(() => {
     void version;
-    return countStates(devices);
-  }, [devices, version]);
+    const fromRows = countStates(devices);
+    if (!totals || totals.total <= devices.size) return fromRows;
+    return totals.counts as Partial<Record<DeviceState, number>>;
+  }, [devices, version, totals]);
   const awaiting = useMemo(() => {
     void version;
     return [...devices].filter(([id, d]) => d.state === 'awaiting-reprogram' && !retired.has(id)).map(([id]) => id);

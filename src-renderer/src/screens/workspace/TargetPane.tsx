@@ -9,7 +9,7 @@ import { requestDetails } from '../../lib/details-loader';
 import { setDropZone } from '../../lib/drop-zone';
 import { filterRows, needsDetails, type DeviceDetails } from '../../lib/filters';
 import { plural } from '../../lib/format';
-import { buildTargetEntries, countMarks, MARK_LABELS, type TargetEntry, type TargetMark } from '../../lib/target-marks';
+import { buildTargetEntries, countMarks, indexSides, MARK_LABELS, type TargetEntry, type TargetMark } from '../../lib/target-marks';
 import { useNow } from '../../lib/use-now';
 import { usePlan } from '../../stores/plan';
 import { useWorkspace, type TargetMarkFilter } from '../../stores/workspace';
@@ -31,7 +31,8 @@ export function TargetPane() {
   const drag = useWorkspace((s) => s.drag);
   const mapping = usePlan((s) => s.options.idMapping);
 
-  const entries = useMemo(() => buildTargetEntries(target.rows, sourceRows, selected, mapping), [target.rows, sourceRows, selected, mapping]);
+  const index = useMemo(() => indexSides(target.rows, sourceRows), [target.rows, sourceRows]);
+  const entries = useMemo(() => buildTargetEntries(index, selected, mapping), [index, selected, mapping]);
   const counts = useMemo(() => countMarks(entries), [entries]);
   const detailsOf = useCallback(
     (e: TargetEntry) => (e.planned && e.sourceId && e.mark !== 'migrated' ? sourceDetails.get(e.sourceId) : target.details.get(e.row.id)),
