@@ -43,7 +43,9 @@ function log(r: RunRow) {
     `  ${r.spec.label.padEnd(28)} ${String(r.spec.devices).padStart(5)} dev  ${r.devicesPerSecond.toFixed(1).padStart(7)} dev/s  ` +
     `RTT ${r.rttMs.toFixed(2)} ms  ${r.requestsPerDevice.total.toFixed(1)} req/dev  ${r.criticalPathRoundTrips.toFixed(1)} RT/dev  ` +
     `${(r.ofBound * 100).toFixed(0)}% of bound  ${r.ofOfficial.toFixed(1)}× official  C̄=${r.meanConcurrency.toFixed(1)}  ` +
-    `cpu engine ${r.cpu.enginePercent.toFixed(0)}% sims ${r.cpu.simPercent.toFixed(0)}%  ${r.verify.migrated}/${r.verify.expected} verified`,
+    `cpu engine ${r.cpu.enginePercent.toFixed(0)}% (${r.cpu.engineMsPerDevice.toFixed(2)} ms/dev, waited ${r.cpu.engineRunQueuePercent?.toFixed(0)}%) ` +
+    `sims ${r.cpu.simPercent.toFixed(0)}% (${r.cpu.simMsPerDevice.toFixed(2)} ms/dev, waited ${r.cpu.simRunQueuePercent?.toFixed(0)}%)  ` +
+    `load ${r.loadAverage.before}→${r.loadAverage.after}  ${r.verify.migrated}/${r.verify.expected} verified`,
   );
 }
 

@@ -34,7 +34,8 @@ Selection and options:
   --otaa-source-action rotate-keys|delete   (default rotate-keys)
   --abp-mode new-session|keep-session       (required when ABP devices are selected)
   --id-prefix PREFIX   --generate-keys (new root keys for devices of an external Join Server)
-  --dry-run  --concurrency N (default adaptive)  --run-dir DIR  --wait-joins SECONDS  --json
+  --dry-run  --concurrency N (default adaptive)  --max-rate N (requests/s per deployment)
+  --run-dir DIR  --wait-joins SECONDS  --json
 
 Exit codes: 0 all selected devices migrated; 1 some failed; 2 usage error or blocked plan.`;
 

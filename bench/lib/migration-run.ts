@@ -11,7 +11,7 @@ import type { ProgressEvent } from '../../src-main/migration/progress.js';
 import type { ResponseInfo } from '../../src-main/stack/http.js';
 import type { Faults, RateLimitOptions } from '../../src-main/sim/index.js';
 import { StackClient } from '../../src-main/stack/client.js';
-import { median } from './results.js';
+import { loadAverage, median, schedStat } from './results.js';
 import type { SimHost } from './sim-client.js';
 import type { VerifyResult } from './sim-protocol.js';
 
@@ -44,7 +44,12 @@ export interface RunMeasure {
   criticalPathRoundTrips: number;
   meanConcurrency: number;
   maxConcurrency: number;
-  cpu: { enginePercent: number; simPercent: number };
+  /**
+   * CPU: share of one core used by the engine / the simulator process during the run, CPU time per
+   * device, and the share of the run the engine's main thread waited for a core (run queue).
+   */
+  cpu: { enginePercent: number; simPercent: number; engineMsPerDevice: number; simMsPerDevice: number; engineRunQueuePercent: number | null; simRunQueuePercent: number | null };
+  loadAverage: { before: number; after: number };
   status: Record<string, number>;
   retries: number;
   retryReasons: Record<string, number>;
@@ -161,14 +166,20 @@ export async function measureMigration(host: SimHost, spec: RunSpec): Promise<Ru
       }
     };
 
+    const load0 = loadAverage();
     const cpu0 = process.cpuUsage();
-    const sim0 = (await host.usage()).cpu;
+    const sched0 = schedStat();
+    const simUsage0 = await host.usage();
+    const sim0 = simUsage0.cpu;
     const t0 = performance.now();
     const { run, finished } = startRun({ runDir, manifest, sides, onEvent, ...(spec.concurrency ? { concurrency: spec.concurrency } : {}) });
     const summary = await run.done;
     const runMs = performance.now() - t0;
     const cpu1 = process.cpuUsage(cpu0);
-    const sim1 = (await host.usage()).cpu;
+    const sched1 = schedStat();
+    const simUsage1 = await host.usage();
+    const sim1 = simUsage1.cpu;
+    const load1 = loadAverage();
     const r0 = performance.now();
     await finished;
     const reportMs = performance.now() - r0;
@@ -213,7 +224,12 @@ export async function measureMigration(host: SimHost, spec: RunSpec): Promise<Ru
       cpu: {
         enginePercent: ((cpu1.user + cpu1.system) / 1000 / runMs) * 100,
         simPercent: ((sim1.user - sim0.user + sim1.system - sim0.system) / 1000 / runMs) * 100,
+        engineMsPerDevice: (cpu1.user + cpu1.system) / 1000 / spec.devices,
+        simMsPerDevice: (sim1.user - sim0.user + sim1.system - sim0.system) / 1000 / spec.devices,
+        engineRunQueuePercent: sched0 && sched1 ? ((sched1.waitMs - sched0.waitMs) / runMs) * 100 : null,
+        simRunQueuePercent: simUsage0.sched && simUsage1.sched ? ((simUsage1.sched.waitMs - simUsage0.sched.waitMs) / runMs) * 100 : null,
       },
+      loadAverage: { before: load0, after: load1 },
       status, retries, retryReasons,
       rateLimited: { total: total429, afterFirstBurst: after429, targetAccepted },
       verify,

@@ -1,4 +1,5 @@
 // What every suite reports: figures against targets, and the details behind them.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 export type Status = 'pass' | 'short' | 'info' | 'todo';
@@ -57,3 +58,20 @@ export function percentile(values: readonly number[], p: number): number {
 
 export const median = (values: readonly number[]) => percentile(values, 50);
 export const round = (v: number, digits = 1) => (Number.isFinite(v) ? Math.round(v * 10 ** digits) / 10 ** digits : v);
+
+/**
+ * Time this process's main thread spent running and waiting in the run queue (Linux), in ms.
+ * Waiting time is CPU the thread wanted and did not get: the share of contention on a busy machine.
+ */
+export function schedStat(): { runMs: number; waitMs: number } | undefined {
+  try {
+    const text = readFileSync('/proc/self/schedstat', 'utf8');
+    const [run, wait] = text.trim().split(/\s+/).map(Number);
+    return run === undefined || wait === undefined ? undefined : { runMs: run / 1e6, waitMs: wait / 1e6 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** 1-minute load average (other work on the machine shares its cores with the benchmark). */
+export const loadAverage = () => round(os.loadavg()[0] ?? NaN, 2);

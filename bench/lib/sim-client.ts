@@ -78,7 +78,7 @@ export class SimHost {
   }
 
   /** CPU time (µs) and resident memory of the host process. */
-  usage(): Promise<{ cpu: NodeJS.CpuUsage; rss: number }> {
+  usage(): Promise<{ cpu: NodeJS.CpuUsage; rss: number; sched?: { runMs: number; waitMs: number } }> {
     return this.ask({ op: 'usage' });
   }
 

@@ -2,6 +2,7 @@
 // the simulators' CPU time and memory are not counted as the engine's.
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src-main/sim/index.js';
 import { getAtPath } from '../../src-main/stack/paths.js';
+import { schedStat } from './results.js';
 import type { HostReply, HostRequest, VerifyInput, VerifyResult } from './sim-protocol.js';
 
 const sims = new Map<string, Simulator>();
@@ -89,7 +90,7 @@ async function handle(req: HostRequest): Promise<unknown> {
     case 'verify':
       return verify(req.input);
     case 'usage':
-      return { cpu: process.cpuUsage(), rss: process.memoryUsage().rss };
+      return { cpu: process.cpuUsage(), rss: process.memoryUsage().rss, sched: schedStat() };
     case 'closeAll': {
       await Promise.all([...sims.values()].map((s) => s.close()));
       sims.clear();

@@ -14,7 +14,7 @@ export const FLAGS = {
   devices: { type: 'string' }, all: { type: 'boolean' },
   'otaa-source-action': { type: 'string' }, 'abp-mode': { type: 'string' },
   'id-prefix': { type: 'string' }, 'generate-keys': { type: 'boolean' },
-  'dry-run': { type: 'boolean' }, concurrency: { type: 'string' }, 'run-dir': { type: 'string' },
+  'dry-run': { type: 'boolean' }, concurrency: { type: 'string' }, 'max-rate': { type: 'string' }, 'run-dir': { type: 'string' },
   ca: { type: 'string', multiple: true }, json: { type: 'boolean' },
   'wait-joins': { type: 'string' }, out: { type: 'string' }, 'with-session': { type: 'boolean' },
   file: { type: 'string' }, port: { type: 'string' }, app: { type: 'string' }, 'latency-ms': { type: 'string' },

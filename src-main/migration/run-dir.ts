@@ -20,6 +20,8 @@ export const runManifestSchema = z.object({
   deviceIds: z.array(z.string()),
   blocked: z.array(z.object({ deviceId: z.string(), reasons: z.array(z.string()) })).default([]),
   concurrency: z.number().int().positive().optional(),
+  /** The user's cap on requests per second to each deployment. */
+  maxRequestsPerSecond: z.number().positive().optional(),
 });
 export type RunManifest = z.output<typeof runManifestSchema>;
 

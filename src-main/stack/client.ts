@@ -20,6 +20,8 @@ export interface ClientOptions {
   maxSockets?: number;
   /** Pace requests to the server's advertised rate limit (default on). */
   paceToRateLimit?: boolean;
+  /** A cap on requests per second to this deployment. */
+  maxRequestsPerSecond?: number;
 }
 
 export interface CallOptions {

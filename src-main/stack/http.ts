@@ -44,6 +44,8 @@ export interface TransportOptions {
   maxSockets?: number;
   userAgent?: string;
   paceToRateLimit?: boolean;
+  /** A cap on requests per second to this deployment, whatever its own limit. */
+  maxRequestsPerSecond?: number;
 }
 
 export interface RequestSpec<T> {
@@ -91,6 +93,7 @@ export class Transport {
   private readonly observers = new Set<RequestObserver>();
   /** Paces requests to the server's advertised rate limit (off with `paceToRateLimit: false`). */
   readonly pacer = new RatePacer();
+  private readonly cap: RatePacer | undefined;
 
   constructor(private readonly options: TransportOptions) {
     const maxSockets = options.maxSockets ?? 128;
@@ -103,6 +106,7 @@ export class Transport {
     this.policy = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.random = options.random ?? Math.random;
     if (options.observer) this.observers.add(options.observer);
+    this.cap = options.maxRequestsPerSecond ? RatePacer.fixed(options.maxRequestsPerSecond) : undefined;
   }
 
   /** Adds an observer (the runner's adaptive concurrency); returns its removal. */
@@ -141,11 +145,11 @@ export class Transport {
   }
 
   private async send<T>(spec: RequestSpec<T>, attempt: number): Promise<Response<T>> {
-    if (this.options.paceToRateLimit !== false) {
-      await this.pacer.take(spec.signal).catch(() => {
-        throw transportError(spec.signal?.reason, { operation: spec.operation, url: spec.url, aborted: true });
-      });
-    }
+    const aborted = () => {
+      throw transportError(spec.signal?.reason, { operation: spec.operation, url: spec.url, aborted: true });
+    };
+    if (this.cap) await this.cap.take(spec.signal).catch(aborted);
+    if (this.options.paceToRateLimit !== false) await this.pacer.take(spec.signal).catch(aborted);
     return this.sendNow(spec, attempt);
   }
 

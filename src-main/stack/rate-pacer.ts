@@ -8,9 +8,21 @@ export class RatePacer {
   private ratePerMs: number | undefined;
   private tokens = 0;
   private last = performance.now();
+  private fixed = false;
+
+  /** A cap of our own (the user's request-rate limit), not learnt from the server. */
+  static fixed(requestsPerSecond: number): RatePacer {
+    const p = new RatePacer();
+    p.capacity = Math.max(1, requestsPerSecond);
+    p.ratePerMs = requestsPerSecond / 1000;
+    p.tokens = p.capacity;
+    p.fixed = true;
+    return p;
+  }
 
   /** Learns the bucket from an answer's headers. */
   observe(info: RateLimitInfo | undefined): void {
+    if (this.fixed) return;
     if (!info || info.limit === undefined || info.available === undefined) {
       // The server no longer reports a limit (or never did: a one-off 429 from a proxy).
       this.capacity = this.ratePerMs = undefined;
@@ -30,6 +42,7 @@ export class RatePacer {
 
   /** After a 429: the bucket is empty, whatever we counted. */
   exhausted(): void {
+    if (this.fixed) return;
     this.refill();
     this.tokens = Math.min(this.tokens, 0);
   }

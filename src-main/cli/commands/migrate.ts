@@ -20,11 +20,13 @@ export async function planOrMigrate(flags: Flags, out: Output, opts: { execute: 
   const options = optionsFromFlags(flags);
   const selection = deviceSelection(flags);
   const concurrency = intFlag('concurrency', flags.concurrency, 1);
+  const maxRate = intFlag('max-rate', flags['max-rate'], 1);
   const manifestBase = {
     source: { kind: 'stack' as const, ...sourceTarget, appId: sourceApp },
     target: { ...targetTarget, appId: targetApp },
+    ...(maxRate ? { maxRequestsPerSecond: maxRate } : {}),
   };
-  const sides = await openSides(manifestBase, { source: apiKeyFor('source'), target: apiKeyFor('target') });
+  const sides = await openSides(manifestBase, { source: apiKeyFor('source'), target: apiKeyFor('target') }, undefined, { maxRequestsPerSecond: maxRate });
   try {
     const source = sides.source as Extract<typeof sides.source, { kind: 'stack' }>;
     const deviceIds = 'all' in selection ? (await source.client.listDevices(sourceApp, { paths: [] })).devices.map((d) => d.ids.device_id) : selection.ids;
@@ -53,8 +55,9 @@ export async function importFile(flags: Flags, out: Output): Promise<number> {
     return EXIT.usage;
   }
   const byId = new Map(devices.map((d) => [d.ids.device_id, d] as [string, EndDevice]));
-  const manifestBase = { source: { kind: 'file' as const, path: file }, target: { ...targetTarget, appId: targetApp } };
-  const sides = await openSides(manifestBase, { target: apiKeyFor('target') }, byId);
+  const maxRate = intFlag('max-rate', flags['max-rate'], 1);
+  const manifestBase = { source: { kind: 'file' as const, path: file }, target: { ...targetTarget, appId: targetApp }, ...(maxRate ? { maxRequestsPerSecond: maxRate } : {}) };
+  const sides = await openSides(manifestBase, { target: apiKeyFor('target') }, byId, { maxRequestsPerSecond: maxRate });
   try {
     const plan = await planMigration({ source: sides.source, target: sides.target, deviceIds: [...byId.keys()], options });
     return await afterPlan({ plan, flags, out, execute: !flags['dry-run'], concurrency, manifestBase, sides });
@@ -65,7 +68,7 @@ export async function importFile(flags: Flags, out: Output): Promise<number> {
 
 async function afterPlan(args: {
   plan: Plan; flags: Flags; out: Output; execute: boolean; concurrency: number | undefined;
-  manifestBase: Pick<RunManifest, 'source' | 'target'>; sides: Awaited<ReturnType<typeof openSides>>;
+  manifestBase: Pick<RunManifest, 'source' | 'target' | 'maxRequestsPerSecond'>; sides: Awaited<ReturnType<typeof openSides>>;
 }): Promise<number> {
   const { plan, flags, out } = args;
   out.plan(plan);
@@ -105,7 +108,7 @@ export async function resumeRun(flags: Flags, out: Output): Promise<number> {
     if (problems.length > 0) throw new UsageError(`${manifest.source.path} changed since the run started and is no longer valid`);
     fileDevices = new Map(devices.map((d) => [d.ids.device_id, d]));
   }
-  const sides = await openSides(manifest, { source: manifest.source.kind === 'stack' ? apiKeyFor('source') : undefined, target: apiKeyFor('target') }, fileDevices);
+  const sides = await openSides(manifest, { source: manifest.source.kind === 'stack' ? apiKeyFor('source') : undefined, target: apiKeyFor('target') }, fileDevices, { maxRequestsPerSecond: manifest.maxRequestsPerSecond });
   try {
     out.info(`Resuming the run in ${runDir}…`);
     return await runManifest(runDir, manifest, sides, flags, out, 0);

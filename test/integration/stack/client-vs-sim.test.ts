@@ -211,3 +211,16 @@ describe('event stream', () => {
     expect(names).toEqual(expect.arrayContaining(['js.join.accept', 'ns.up.join.process', 'as.up.join.forward']));
   });
 });
+
+describe('a request-rate cap of our own', () => {
+  it('holds the client below the cap even where the server has no limit', async () => {
+    const capped = new StackClient(client.target, { maxRequestsPerSecond: 20 });
+    const ids = sim.listDeviceIds(APP).slice(0, 40);
+    const started = Date.now();
+    await Promise.all(ids.map((id) => capped.getDevicePart('is', APP, id, ['name'])));
+    const seconds = (Date.now() - started) / 1000;
+    // 20 at once (the bucket is full), then 20 more at 20/s.
+    expect(seconds).toBeGreaterThan(0.9);
+    capped.close();
+  });
+});
