@@ -3,10 +3,27 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { JsonStreamSplitter } from '../../stack/json-stream.js';
-import { deleteAtPath, getAtPath, isObject, type JsonObject } from '../../stack/paths.js';
+import { deleteAtPath, getAtPath, isObject, setAtPath, type Json, type JsonObject } from '../../stack/paths.js';
 import { DEV_ADDR_PATTERN, EUI_PATTERN, ID_PATTERN, KEY_PATTERN, type EndDevice } from '../../stack/schemas.js';
 import { writablePathsOf } from '../../stack/device-writer.js';
-import { FieldMaskError } from '../../stack/split.js';
+import { FieldMaskError, setPathsOf } from '../../stack/split.js';
+
+/**
+ * Wrapper fields (`mac_settings.rx1_delay`, `…schedule_downlinks`): the paths that have a
+ * `.value` child in the Network Server's table. The server reads and writes them as plain
+ * JSON values; older files and docs write `{"value": …}`, which it refuses.
+ */
+const WRAPPERS = [...setPathsOf.ns].filter((p) => p.endsWith('.value')).map((p) => p.slice(0, -'.value'.length));
+
+/** The same device with every `{"value": x}` wrapper written as plain `x`. */
+export function unwrapWrappers<T extends JsonObject>(device: T): T {
+  const copy = structuredClone(device);
+  for (const path of WRAPPERS) {
+    const v = getAtPath(copy, path);
+    if (isObject(v) && Object.keys(v).length === 1 && 'value' in v) setAtPath(copy, path, v.value as Json);
+  }
+  return copy;
+}
 
 /** What the migrate tool's --tts.no-session clears. */
 export const SESSION_FIELDS = ['activated_at', 'ids.dev_addr', 'last_dev_status_received_at', 'last_seen_at', 'mac_state', 'pending_mac_state', 'pending_session', 'session'];
@@ -72,7 +89,7 @@ export function validateImportedDevice(value: unknown): string[] {
     const k = getAtPath(value, p);
     check(k === undefined || (typeof k === 'string' && KEY_PATTERN.test(k)), problems, `invalid ${p} (32 hex digits)`);
   }
-  const { session: _s, mac_state: _m, pending_session: _p, pending_mac_state: _pm, created_at: _c, updated_at: _u, ...writable } = value;
+  const { session: _s, mac_state: _m, pending_session: _p, pending_mac_state: _pm, created_at: _c, updated_at: _u, ...writable } = unwrapWrappers(value);
   try {
     writablePathsOf(writable);
   } catch (err) {
@@ -107,7 +124,7 @@ export async function readDevicesJson(path: string, limits = { maxDevices: 100_0
     for (const message of validateImportedDevice(value)) problems.push({ index: i, deviceId, message });
     if (deviceId && seen.has(deviceId)) problems.push({ index: i, deviceId, message: 'device id appears twice in the file' });
     if (deviceId) seen.add(deviceId);
-    devices.push(value as EndDevice);
+    devices.push(unwrapWrappers(value as EndDevice));
   };
   for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
     bytes += chunk.length;
