@@ -52,9 +52,12 @@ export async function migrateDevice(ctx: PipelineContext, sourceId: string, prio
   // Once verified (in an earlier attempt or in this one), only the retirement is left to do.
   let verified = history.has('verified') && step !== 'cancelled';
   let created = step === 'creating' || step === 'created' || (step === 'failed' && history.has('creating') && !prior?.rolledBack);
+  // After a crash mid-quieting, or a rolled-back or cancelled attempt (downlinks restored),
+  // the source is quieted again; the value from before the first quieting stays the truth.
+  const requiet = step === 'quieting' || ((step === 'failed' || step === 'cancelled') && !verified);
   try {
     if (!verified) {
-      await createAndVerify(ctx, sourceId, facts, step, created, () => (created = true));
+      await createAndVerify(ctx, sourceId, facts, requiet, created, () => (created = true));
       verified = true;
     }
     return await retire(ctx, sourceId, facts);
@@ -92,7 +95,7 @@ async function readSource(ctx: PipelineContext, sourceId: string): Promise<{ dev
 }
 
 async function createAndVerify(
-  ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>, step: string | undefined, partial: boolean, onCreating: () => void,
+  ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>, requiet: boolean, partial: boolean, onCreating: () => void,
 ) {
   const { journal, target } = ctx;
   checkpoint(ctx);
@@ -116,7 +119,10 @@ async function createAndVerify(
     ctx.emit(sourceId, 'quieting', { targetId: facts.targetId });
     await setScheduleDownlinks(ctx, facts, sourceId, false);
     await journal.step(sourceId, 'quieted');
-  } else if (ctx.source.kind === 'stack' && step === 'quieting') {
+  } else if (ctx.source.kind === 'stack' && requiet) {
+    checkpoint(ctx);
+    await journal.step(sourceId, 'quieting');
+    ctx.emit(sourceId, 'quieting', { targetId: facts.targetId });
     await setScheduleDownlinks(ctx, facts, sourceId, false);
     await journal.step(sourceId, 'quieted');
   }

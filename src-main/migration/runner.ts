@@ -110,7 +110,7 @@ export class MigrationRun {
     if (config.source.kind === 'stack') unobserve.push(config.source.client.transport.observe(this.limiter));
     if (config.watchJoins) this.startWatching();
     this.emitRun('running');
-    const queue = config.deviceIds.filter((id) => !this.alreadyFinal(id));
+    const queue = config.deviceIds.filter((id) => !this.alreadyFinal(id) && !this.failedAndLeft(id));
     let next = 0;
     const worker = async () => {
       for (;;) {
@@ -123,8 +123,7 @@ export class MigrationRun {
           return;
         }
         try {
-          const prior = this.prior.get(id);
-          const outcome = await migrateDevice(this.pipelineContext(), id, config.retryFailed === false && prior?.step === 'failed' ? undefined : prior);
+          const outcome = await migrateDevice(this.pipelineContext(), id, this.prior.get(id));
           this.outcomes.set(id, outcome);
         } finally {
           this.limiter.release();
@@ -139,6 +138,14 @@ export class MigrationRun {
     this.emitTotals(true);
     this.emitRun(this.abort.signal.aborted ? 'cancelled' : 'finished');
     return this.summary();
+  }
+
+  /** Devices that failed before, when this run must not try them again. */
+  private failedAndLeft(id: string): boolean {
+    if (this.config.retryFailed !== false || this.prior.get(id)?.step !== 'failed') return false;
+    this.states.set(id, 'failed');
+    this.outcomes.set(id, 'failed');
+    return true;
   }
 
   private alreadyFinal(id: string): boolean {

@@ -66,3 +66,21 @@ describe('cancel', () => {
     }
   }, 60_000);
 });
+
+describe('retrying a rolled-back device', () => {
+  it('quiets the source again and keeps the value from before the first attempt', async () => {
+    fleet = await startFleet({ devices: 3, mix: 'otaa' });
+    const f = fleet;
+    const id = f.source.listDeviceIds(f.sourceApp).find((d) => f.programmed.get(d)!.appKey)!;
+    const runDir = mkdtempSync(join(tmpdir(), 'sm-retry-'));
+    f.target.failNext('js.set', { status: 400, code: 3, times: 1 });
+    const first = await migrate(f, { deviceIds: [id], runDir });
+    expect(first.result?.summary.failed).toBe(1);
+    expect(sidesOf(f, id).sourceLive).toBe(true); // rolled back: downlinks on again
+    // The same run folder again: the journal says it failed; the retry migrates it.
+    const second = await migrate(f, { deviceIds: [id], runDir });
+    expect(second.result?.summary.migrated).toBe(1);
+    expect(second.events.some((e) => e.type === 'device' && e.state === 'quieting')).toBe(true);
+    expect([sidesOf(f, id).targetUsable, sidesOf(f, id).sourceUsable]).toEqual([true, false]);
+  });
+});
