@@ -9,7 +9,7 @@ import { getAtPath } from '../stack/paths.js';
 import type { DeviceFacts, DeviceJournalState, Journal } from './journal.js';
 import type { MigrationOptions } from './options.js';
 import { targetDeviceId } from './options.js';
-import { activationOf, isLoRaWAN11, randomKey, rootKeyNames, sessionKeyNames, shapeTargetDevice, sourceReadPaths } from './shape.js';
+import { activationOf, isLoRaWAN11, randomKey, rootKeyNames, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type ServerAddresses } from './shape.js';
 import { differences, isKeyPath } from './verify.js';
 import type { DeviceState } from './progress.js';
 
@@ -21,6 +21,8 @@ export interface TargetSide {
   client: StackClient;
   appId: string;
   canReadKeys: boolean;
+  /** The target application's own server addresses, where it names them. */
+  addresses?: ServerAddresses;
 }
 
 export interface PipelineContext {
@@ -145,7 +147,7 @@ async function createAndVerify(
   }
   if (Object.keys(newKeys).length > 0) facts.reprogram = true;
   const planned = shapeTargetDevice({
-    source, options: ctx.options, targetHost: target.client.clusterHost,
+    source, options: ctx.options, targetHost: target.client.clusterHost, targetAddresses: target.addresses,
     scheduleDownlinksBefore: facts.scheduleDownlinksBefore, newDevAddr, newKeys,
   });
 

@@ -5,7 +5,7 @@ import { getAtPath } from '../stack/paths.js';
 import type { EndDevice } from '../stack/schemas.js';
 import { checkRights, hasRight, RIGHT, type PlanIssue } from './preflight.js';
 import { isValidDeviceId, targetDeviceId, type MigrationOptions } from './options.js';
-import { activationOf, isLoRaWAN11, redactKeys, rootKeyNames, sessionKeyNames, shapeTargetDevice, sourceReadPaths } from './shape.js';
+import { activationOf, isLoRaWAN11, redactKeys, rootKeyNames, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type ServerAddresses } from './shape.js';
 import type { SourceSide } from './pipeline.js';
 import { mapLimit } from './concurrency.js';
 
@@ -39,7 +39,7 @@ export interface Plan {
 
 export interface PlanInput {
   source: SourceSide;
-  target: { client: StackClient; appId: string };
+  target: { client: StackClient; appId: string; addresses?: ServerAddresses };
   deviceIds: string[];
   options: MigrationOptions;
   signal?: AbortSignal;
@@ -191,7 +191,7 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
   if (plan.status !== 'already-migrated' && plan.blockers.length > 0) plan.status = 'blocked';
   if (plan.status !== 'blocked') {
     const shaped = shapeTargetDevice({
-      source: device, options, targetHost: input.target.client.clusterHost,
+      source: device, options, targetHost: input.target.client.clusterHost, targetAddresses: input.target.addresses,
       newDevAddr: activation === 'abp' && options.abpMode === 'new-session' ? '(assigned by the target)' : undefined,
     });
     shaped.ids.application_ids = { application_id: input.target.appId };

@@ -1,6 +1,8 @@
 // Glue shared by the CLI and the desktop app: clients for both sides, a run started from a
 // manifest, and the files written when it ends.
 import { StackClient, type ClientOptions } from '../stack/client.js';
+import { StackError } from '../stack/errors.js';
+import { SERVER_ADDRESS_FIELDS, type ServerAddresses } from './shape.js';
 import { hasRight, RIGHT } from './preflight.js';
 import type { SourceSide, TargetSide } from './pipeline.js';
 import type { EndDevice } from '../stack/schemas.js';
@@ -39,9 +41,26 @@ export async function openSides(
   const targetRights = (await target.authInfo()).rights;
   return {
     source,
-    target: { client: target, appId: manifest.target.appId, canReadKeys: hasRight(targetRights, RIGHT.readKeys) },
+    target: {
+      client: target, appId: manifest.target.appId, canReadKeys: hasRight(targetRights, RIGHT.readKeys),
+      addresses: await applicationAddresses(target, manifest.target.appId),
+    },
     close: () => clients.forEach((c) => c.close()),
   };
+}
+
+/**
+ * The server addresses the target application names (the IS refuses devices whose addresses
+ * differ). Unknown when the key may not read the application: the cluster host is used then.
+ */
+async function applicationAddresses(client: StackClient, appId: string): Promise<ServerAddresses | undefined> {
+  try {
+    const app = await client.getApplication(appId, [...SERVER_ADDRESS_FIELDS]);
+    return Object.fromEntries(SERVER_ADDRESS_FIELDS.filter((f) => app[f]).map((f) => [f, app[f]]));
+  } catch (err) {
+    if (err instanceof StackError && err.kind === 'api') return undefined;
+    throw err;
+  }
 }
 
 export interface FinishedRun {

@@ -23,6 +23,9 @@ const COPIED = [
   'mac_settings', 'multicast', 'formatters', 'skip_payload_crypto_override',
 ];
 
+export const SERVER_ADDRESS_FIELDS = ['network_server_address', 'application_server_address', 'join_server_address'] as const;
+export type ServerAddresses = Partial<Record<(typeof SERVER_ADDRESS_FIELDS)[number], string>>;
+
 export type Activation = 'otaa' | 'abp';
 export const activationOf = (d: JsonObject): Activation => (getAtPath(d, 'supports_join') === true ? 'otaa' : 'abp');
 export const isLoRaWAN11 = (d: JsonObject) => String(getAtPath(d, 'lorawan_version') ?? '').startsWith('MAC_V1_1');
@@ -32,8 +35,10 @@ export const randomKey = () => randomBytes(16).toString('hex').toUpperCase();
 export interface ShapeInput {
   source: EndDevice;
   options: MigrationOptions;
-  /** host[:port] of the target cluster: the three server addresses point there. */
+  /** host[:port] of the target cluster: the server addresses point there… */
   targetHost: string;
+  /** …unless the target application names its own (the IS accepts only those). */
+  targetAddresses?: ServerAddresses;
   /** The source's schedule_downlinks before we quieted it (false only if the user had turned it off). */
   scheduleDownlinksBefore?: boolean;
   /** ABP new-session: the DevAddr the target allocated. */
@@ -59,7 +64,7 @@ export function shapeTargetDevice(input: ShapeInput): EndDevice {
     ...(ids.dev_eui ? { dev_eui: ids.dev_eui.toUpperCase() } : {}),
     ...(ids.join_eui ? { join_eui: ids.join_eui.toUpperCase() } : {}),
   };
-  for (const server of ['network_server_address', 'application_server_address', 'join_server_address']) target[server] = input.targetHost;
+  for (const server of SERVER_ADDRESS_FIELDS) target[server] = input.targetAddresses?.[server] || input.targetHost;
   target.supports_join = activationOf(source) === 'otaa';
 
   // Our own quieting must not travel: the target schedules downlinks unless the user had turned them off.

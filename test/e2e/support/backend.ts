@@ -60,13 +60,14 @@ export async function startBackend(opts: { baseURL: string; userDataDir?: string
 
   const emit = <C extends EventChannel>(channel: C, payload: EventOf<C>) => {
     transcript.push(JSON.stringify(payload));
+    if (process.env.DEBUG_EMIT) console.log('EMIT', channel, Date.now() % 100000, (payload as { offset?: number }).offset);
     queue.push({ channel, payload });
     timer ??= setTimeout(() => {
       timer = undefined;
       const batch = queue;
       queue = [];
       for (const page of pages) {
-        delivering = delivering.then(() => page.evaluate((b) => window.__smDeliver?.(b), batch)).catch(() => undefined);
+        delivering = delivering.then(() => page.evaluate((b) => window.__smDeliver?.(b), batch)).then(() => process.env.DEBUG_EMIT && console.log('DELIVERED', batch.length, Date.now() % 100000)).catch(() => undefined);
       }
     }, 10);
   };

@@ -72,3 +72,15 @@ describe('verification', () => {
     expect(differences({ name: 'a', root_keys: { app_key: { key: KEY } }, frequency_plan_id: 'EU_863_870_TTN' }, { name: 'b', frequency_plan_id: 'EU_863_870_TTN' })).toEqual(['name', 'root_keys.app_key.key']);
   });
 });
+
+describe('server addresses', () => {
+  it('uses the target application\'s own addresses where it names them', () => {
+    const t = shapeTargetDevice({
+      source: source({ supports_join: true }), options: opts(), targetHost: 'acme.nam1.cloud.thethings.industries',
+      targetAddresses: { network_server_address: 'acme.nam1.cloud.thethings.industries:443', join_server_address: '' },
+    });
+    expect([t.network_server_address, t.application_server_address, t.join_server_address]).toEqual([
+      'acme.nam1.cloud.thethings.industries:443', 'acme.nam1.cloud.thethings.industries', 'acme.nam1.cloud.thethings.industries',
+    ]);
+  });
+});
