@@ -30,7 +30,11 @@ function createMainWindow(): BrowserWindow {
   window.once('ready-to-show', () => window.show());
   window.on('close', () => {
     const b = window.getNormalBounds();
-    void saveWindowState(statePath, { x: b.x, y: b.y, width: b.width, height: b.height, maximized: window.isMaximized() }).catch((err: unknown) => log?.warn('window state not saved', err));
+    try {
+      saveWindowState(statePath, { x: b.x, y: b.y, width: b.width, height: b.height, maximized: window.isMaximized() });
+    } catch (err) {
+      log?.warn('window state not saved', err);
+    }
   });
   window.on('closed', () => {
     mainWindow = null;

@@ -103,6 +103,8 @@ export function connectionHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       // The keychain entry first: better a connection without key than a key left behind.
       await deps.secrets.delete(id);
       await connections.file.update((list) => ({ connections: list.filter((c) => c.id !== id), result: undefined }));
+      ctx.lists.abortConnection(id);
+      ctx.plans.dropConnection(id);
       ctx.log.info(`connection removed: ${id}`);
       return {};
     },

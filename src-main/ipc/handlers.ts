@@ -48,8 +48,19 @@ export interface HandlerContext {
   demo: DemoWorkspaceHolder;
 }
 
-export function createIpcHandlers(deps: HandlerDeps): { handlers: Handlers; dispose(): Promise<void> } {
-  const log = deps.logger ?? silentLogger;
+export function createIpcHandlers(given: HandlerDeps): { handlers: Handlers; dispose(): Promise<void> } {
+  const log = given.logger ?? silentLogger;
+  // A window that went away must not break a run: events are fire-and-forget.
+  const deps: HandlerDeps = {
+    ...given,
+    emit: (channel, payload) => {
+      try {
+        given.emit(channel, payload);
+      } catch (err) {
+        log.warn(`event ${channel} not delivered`, err);
+      }
+    },
+  };
   const connections = new ConnectionRegistry(deps.userDataDir, deps.secrets, deps.clientOptions);
   const ctx: HandlerContext = {
     deps, log, connections,

@@ -215,7 +215,7 @@ export class RunRegistry {
     }
   }
 
-  /** Cancels the demo's runs: their servers are about to go away. */
+  /** Stops the runs that match (the demo's, when its servers are about to go; all, on quit). */
   async stopWhere(pred: (r: ActiveRun) => boolean): Promise<void> {
     const runs = [...this.active.values()].filter(pred);
     await Promise.all(runs.map((r) => this.stop(r)));

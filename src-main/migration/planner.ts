@@ -87,9 +87,11 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   const byEuis = new Map(existing.filter((d) => d.ids.dev_eui).map((d) => [euiPair(d), d]));
 
   let done = 0;
-  const devices = await mapLimit(input.deviceIds, input.concurrency ?? 16, async (sourceId) => {
+  // A device selected twice would run twice at once: each id once, in the order given.
+  const deviceIds = [...new Set(input.deviceIds)];
+  const devices = await mapLimit(deviceIds, input.concurrency ?? 16, async (sourceId) => {
     const plan = await planDevice(input, sourceId, byId, byEuis);
-    input.onProgress?.(++done, input.deviceIds.length);
+    input.onProgress?.(++done, deviceIds.length);
     return plan;
   }, signal);
 

@@ -20,7 +20,8 @@ export const progressEventSchema = z.discriminatedUnion('type', [
     type: z.literal('totals'),
     total: z.number(),
     done: z.number(),
-    counts: z.record(deviceStateSchema, z.number()),
+    // Only the states some device is in: zod 4's record would demand every key.
+    counts: z.partialRecord(deviceStateSchema, z.number()),
     devicesPerSecond: z.number(),
     etaSeconds: z.number().nullable(),
     concurrency: z.number(),

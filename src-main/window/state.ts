@@ -1,8 +1,8 @@
 // The main window's size and position, remembered between sessions in a small JSON file
 // in the user-data folder — and ignored when it would put the window off every screen.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../credentials/connections-file.js';
 
 export const windowStateSchema = z.object({
   x: z.number().int(),
@@ -31,8 +31,12 @@ export function loadWindowState(path: string): WindowState | undefined {
   }
 }
 
-export async function saveWindowState(path: string, state: WindowState): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(state), 0o600);
+/** Synchronous: it runs while the window closes, when the app may be about to exit. */
+export function saveWindowState(path: string, state: WindowState): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(state), { mode: 0o600 });
+  renameSync(tmp, path);
 }
 
 /** The remembered bounds if at least a grabbable part of the title bar is on a screen. */

@@ -76,9 +76,8 @@ describe('server basics', () => {
       signal: controller.signal,
     });
     expect(stream.status).toBe(200);
-    const started = Date.now();
+    // close() ends open streams instead of waiting for them (a hang would time the test out).
     await s.close();
-    expect(Date.now() - started).toBeLessThan(1000);
     controller.abort();
     sim = undefined;
   });
@@ -86,7 +85,6 @@ describe('server basics', () => {
   it('serves many concurrent requests', async () => {
     const { s, key } = await setup();
     s.seedDevices('app', 200, { seed: 1 });
-    const started = Date.now();
     const results = await Promise.all(
       Array.from({ length: 64 }, async (_, worker) => {
         let okCount = 0;
@@ -100,7 +98,6 @@ describe('server basics', () => {
     );
     expect(results.reduce((a, b) => a + b, 0)).toBe(64 * 20);
     expect(s.counters()['ns.get']).toBe(1280);
-    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 

@@ -69,12 +69,13 @@ describe('seedDevices', () => {
     expect(sim.listDeviceIds('again')).toHaveLength(6);
   });
 
-  it('seeds 50,000 devices well under 2 s', () => {
+  // Speed is the benchmark's business (npm run bench); here: 50,000 distinct, listable devices.
+  it('seeds 50,000 devices', () => {
     sim.addApplication('big');
-    const started = performance.now();
     const ids = sim.seedDevices('big', 50_000, { seed: 9 });
-    const elapsed = performance.now() - started;
     expect(ids).toHaveLength(50_000);
-    expect(elapsed).toBeLessThan(2000);
+    expect(new Set(ids).size).toBe(50_000);
+    expect(sim.listDeviceIds('big')).toHaveLength(50_000);
+    expect(sim.inspect('big', ids[49_999]!)?.is?.ids?.device_id).toBe(ids[49_999]);
   });
 });
