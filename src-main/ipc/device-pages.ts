@@ -1,9 +1,7 @@
 // A device list page by page, each page handed on as it arrives, so that 50,000 devices
-// reach the renderer in pages instead of one answer at the end. (StackClient.listDevices
-// gathers every page first; this walks the same IS route a page at a time.)
+// reach the renderer in pages instead of one answer at the end.
 import type { StackClient } from '../stack/client.js';
-import { endDeviceListSchema, type EndDevice } from '../stack/schemas.js';
-import { getPathsOf } from '../stack/split.js';
+import type { EndDevice } from '../stack/schemas.js';
 import type { DeviceRow } from './contract.js';
 
 export const LIST_PATHS = ['name', 'created_at', 'last_seen_at'];
@@ -16,36 +14,13 @@ export interface DevicePage {
   last: boolean;
 }
 
+/** Lists an application's devices, handing each page on as it arrives. */
 export async function listDevicePages(
   client: StackClient,
   appId: string,
   opts: { pageSize: number; concurrency?: number; signal?: AbortSignal; onPage(page: DevicePage): void },
 ): Promise<number> {
-  const pageSize = Math.min(1000, Math.max(1, opts.pageSize));
-  const paths = LIST_PATHS.filter((p) => getPathsOf.is.has(p));
-  const fetchPage = (page: number) =>
-    client.transport.request({
-      method: 'GET', route: 'is.list', idempotent: true, signal: opts.signal, schema: endDeviceListSchema,
-      url: client.url('is', `/applications/${encodeURIComponent(appId)}/devices`, { field_mask: ['ids', ...paths].join(','), limit: pageSize, page, order: 'device_id' }),
-      operation: `List devices of application "${appId}" (page ${page})`,
-    });
-  const first = await fetchPage(1);
-  const firstDevices = (first.data.end_devices ?? []) as EndDevice[];
-  const total = Number(first.headers['x-total-count'] ?? firstDevices.length) || firstDevices.length;
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  let remaining = pageCount - 1;
-  opts.onPage({ offset: 0, total, devices: firstDevices, last: remaining === 0 });
-  let next = 2;
-  const worker = async () => {
-    while (next <= pageCount) {
-      const page = next++;
-      const res = await fetchPage(page);
-      opts.signal?.throwIfAborted();
-      remaining--;
-      opts.onPage({ offset: (page - 1) * pageSize, total, devices: (res.data.end_devices ?? []) as EndDevice[], last: remaining === 0 });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, pageCount - 1) }, worker));
+  const { total } = await client.listDevices(appId, { paths: LIST_PATHS, pageSize: opts.pageSize, concurrency: opts.concurrency, signal: opts.signal, onPage: opts.onPage });
   return total;
 }
 

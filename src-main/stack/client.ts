@@ -96,7 +96,14 @@ export class StackClient {
    */
   async listDevices(
     appId: string,
-    opts: CallOptions & { paths?: string[]; pageSize?: number; concurrency?: number; onProgress?: (loaded: number, total: number) => void } = {},
+    opts: CallOptions & {
+      paths?: string[];
+      pageSize?: number;
+      concurrency?: number;
+      onProgress?: (loaded: number, total: number) => void;
+      /** Each page as it arrives (pages may arrive out of order: place them by offset). */
+      onPage?: (page: { offset: number; total: number; devices: EndDevice[]; last: boolean }) => void;
+    } = {},
   ): Promise<{ devices: EndDevice[]; total: number }> {
     const pageSize = Math.min(1000, Math.max(1, opts.pageSize ?? 1000));
     const paths = (opts.paths ?? ['name', 'created_at', 'updated_at', 'last_seen_at']).filter((p) => getPathsOf.is.has(p));
@@ -110,16 +117,21 @@ export class StackClient {
     const total = Number(first.headers['x-total-count'] ?? first.data.end_devices?.length ?? 0);
     const pages: (EndDevice[] | undefined)[] = [first.data.end_devices as EndDevice[] | undefined];
     let loaded = pages[0]?.length ?? 0;
+    const pageCount = Math.max(1, Math.ceil(total / pageSize));
+    let remaining = pageCount - 1;
     opts.onProgress?.(loaded, total);
-    const pageCount = Math.ceil(total / pageSize);
+    opts.onPage?.({ offset: 0, total, devices: pages[0] ?? [], last: remaining === 0 });
     let next = 2;
     const worker = async () => {
       while (next <= pageCount) {
         const page = next++;
         const res = await fetchPage(page);
-        pages[page - 1] = res.data.end_devices as EndDevice[] | undefined;
-        loaded += pages[page - 1]?.length ?? 0;
+        opts.signal?.throwIfAborted();
+        const devices = (res.data.end_devices ?? []) as EndDevice[];
+        pages[page - 1] = devices;
+        loaded += devices.length;
         opts.onProgress?.(loaded, total);
+        opts.onPage?.({ offset: (page - 1) * pageSize, total, devices, last: --remaining === 0 });
       }
     };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, Math.max(0, pageCount - 1)) }, worker));
