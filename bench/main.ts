@@ -5,7 +5,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { faultsSuite, rateLimitSuite, throughputSuite } from './migration.js';
-import { machine, type SuiteResult } from './lib/results.js';
+import { loadAverage, machine, type SuiteResult } from './lib/results.js';
 import { SimHost } from './lib/sim-client.js';
 import { markdownReport, terminalTable } from './lib/report.js';
 
@@ -36,6 +36,7 @@ async function main() {
   if (unknown.length > 0) throw new Error(`unknown suite ${unknown.join(', ')}; known: ${SUITES.join(', ')}`);
   const suites: Suite[] = asked.length > 0 ? (asked as Suite[]) : [...SUITES];
   const started = new Date();
+  const loadAtStart = loadAverage();
   const results: SuiteResult[] = [];
   const errors: string[] = [];
   const host = suites.some((s) => ['throughput', 'ratelimit', 'faults'].includes(s)) ? new SimHost() : undefined;
@@ -59,7 +60,10 @@ async function main() {
     await host?.stop();
   }
 
-  const report = { startedAt: started.toISOString(), seconds: (Date.now() - started.getTime()) / 1000, machine: machine(), suites: results, errors };
+  const report = {
+    startedAt: started.toISOString(), seconds: (Date.now() - started.getTime()) / 1000, machine: machine(),
+    loadAverage: { start: loadAtStart, end: loadAverage() }, suites: results, errors,
+  };
   console.log(`\n${terminalTable(report)}`);
   await mkdir(resultsDir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');

@@ -25,8 +25,10 @@ export function withModel(m: RunMeasure): RunRow {
   let bound = c / (ENGINE_ROUND_TRIPS * rtt);
   let boundBy: RunRow['boundBy'] = 'concurrency';
   const rl = m.spec.targetRateLimit;
-  if (rl && m.requestsPerDevice.target > 0) {
-    const cap = rl.limit / rl.periodSeconds / m.requestsPerDevice.target;
+  if (rl && m.rateLimited.targetAccepted > 0) {
+    // What the server admits over the run (its bucket starts full), per device's accepted requests.
+    const admittedPerSecond = rl.limit / rl.periodSeconds + rl.limit / (m.runMs / 1000);
+    const cap = admittedPerSecond / (m.rateLimited.targetAccepted / m.spec.devices);
     if (cap < bound) {
       bound = cap;
       boundBy = 'rate limit';
@@ -42,7 +44,8 @@ function log(r: RunRow) {
   console.log(
     `  ${r.spec.label.padEnd(28)} ${String(r.spec.devices).padStart(5)} dev  ${r.devicesPerSecond.toFixed(1).padStart(7)} dev/s  ` +
     `RTT ${r.rttMs.toFixed(2)} ms  ${r.requestsPerDevice.total.toFixed(1)} req/dev  ${r.criticalPathRoundTrips.toFixed(1)} RT/dev  ` +
-    `${(r.ofBound * 100).toFixed(0)}% of bound  ${r.ofOfficial.toFixed(1)}× official  C̄=${r.meanConcurrency.toFixed(1)}  ` +
+    `${(r.ofBound * 100).toFixed(0)}% of bound  ${r.ofOfficial.toFixed(1)}× official  C̄=${r.meanConcurrency.toFixed(1)}` +
+    `${r.spec.concurrency ? '' : ` (peak ${r.concurrencyTrace.peak} at ${r.concurrencyTrace.secondsToPeak.toFixed(1)} s, ${r.concurrencyTrace.decreases} decreases)`}  ` +
     `cpu engine ${r.cpu.enginePercent.toFixed(0)}% (${r.cpu.engineMsPerDevice.toFixed(2)} ms/dev, waited ${r.cpu.engineRunQueuePercent?.toFixed(0)}%) ` +
     `sims ${r.cpu.simPercent.toFixed(0)}% (${r.cpu.simMsPerDevice.toFixed(2)} ms/dev, waited ${r.cpu.simRunQueuePercent?.toFixed(0)}%)  ` +
     `load ${r.loadAverage.before}→${r.loadAverage.after}  ${r.verify.migrated}/${r.verify.expected} verified`,
@@ -63,6 +66,7 @@ async function measure(host: SimHost, spec: RunSpec): Promise<RunRow | undefined
 function devicesFor(latencyMs: number, c: number | undefined): number {
   if (latencyMs >= 50 && c === 1) return 100;
   if (latencyMs >= 50 && c === 4) return 300;
+  if (c === 1) return 300;
   return 1000;
 }
 
@@ -91,7 +95,9 @@ export async function throughputSuite(host: SimHost): Promise<SuiteResult> {
   for (const r of rows) {
     const rt = `${r.criticalPathRoundTrips.toFixed(1)} RTs/device on the critical path, ${r.requestsPerDevice.total.toFixed(1)} requests/device`;
     if (r.spec.latencyMs >= 50) {
-      const boundNote = `bound ${r.bound.toFixed(1)}/s = ${r.spec.concurrency ?? ADAPTIVE_MAX}/(6×${r.rttMs.toFixed(1)} ms)${r.spec.concurrency ? '' : `, mean C ${r.meanConcurrency.toFixed(1)}`}; ${rt}`;
+      const wait = r.cpu.engineRunQueuePercent === null ? '' : `; the engine waited for a CPU ${r.cpu.engineRunQueuePercent.toFixed(0)}% of the run (load ${r.loadAverage.before})`;
+      const abp = r.spec.mix === 'abp' ? '; ABP retirement deletes in two sequential round trips (AS/JS/NS, then IS): 7 in its model' : '';
+      const boundNote = `bound ${r.bound.toFixed(1)}/s = ${r.spec.concurrency ?? ADAPTIVE_MAX}/(6×${r.rttMs.toFixed(1)} ms)${r.spec.concurrency ? '' : `, mean C ${r.meanConcurrency.toFixed(1)}`}; ${rt}${wait}${abp}`;
       figures.push(figure(S, `${r.spec.label}: devices/s`, r.devicesPerSecond, '/s', undefined, `${r.spec.devices} devices, ${r.summary.migrated} migrated`));
       figures.push(figure(S, `${r.spec.label}: share of the bound`, r.ofBound * 100, '%', { atLeast: 80, label: '≥ 80 %' }, boundNote));
       if (r.spec.mix === 'otaa' && (r.spec.concurrency === undefined || r.spec.concurrency === 64)) {

@@ -44,6 +44,8 @@ export interface RunMeasure {
   criticalPathRoundTrips: number;
   meanConcurrency: number;
   maxConcurrency: number;
+  /** The runner's concurrency limit over the run (adaptive): seconds to reach its peak, and its decreases. */
+  concurrencyTrace: { peak: number; secondsToPeak: number; decreases: number; samples: [number, number][] };
   /**
    * CPU: share of one core used by the engine / the simulator process during the run, CPU time per
    * device, and the share of the run the engine's main thread waited for a core (run queue).
@@ -209,6 +211,13 @@ export async function measureMigration(host: SimHost, spec: RunSpec): Promise<Ru
     const firstAt = concurrency[0]?.at ?? t0;
     const meanConcurrency = spec.concurrency ?? (t0 + runMs - firstAt > 0 ? weighted / (t0 + runMs - firstAt) : NaN);
 
+    const peak = Math.max(0, ...concurrency.map((c) => c.value));
+    const peakAt = concurrency.find((c) => c.value === peak)?.at ?? t0;
+    let decreases = 0;
+    for (let i = 1; i < concurrency.length; i++) if (concurrency[i]!.value < concurrency[i - 1]!.value) decreases++;
+    // At most ~40 samples, for the report.
+    const every = Math.max(1, Math.ceil(concurrency.length / 40));
+    const samples = concurrency.filter((_, i) => i % every === 0).map((c): [number, number] => [Math.round(c.at - t0) / 1000, c.value]);
     const sorted = [...latencies].sort((a, b) => a - b);
     const p = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
     return {
@@ -220,7 +229,8 @@ export async function measureMigration(host: SimHost, spec: RunSpec): Promise<Ru
       deviceLatencyMs: { p50: p(0.5), p95: p(0.95) },
       criticalPathRoundTrips: p(0.5) / rttMs,
       meanConcurrency,
-      maxConcurrency: spec.concurrency ?? Math.max(0, ...concurrency.map((c) => c.value)),
+      maxConcurrency: spec.concurrency ?? peak,
+      concurrencyTrace: { peak, secondsToPeak: (peakAt - t0) / 1000, decreases, samples },
       cpu: {
         enginePercent: ((cpu1.user + cpu1.system) / 1000 / runMs) * 100,
         simPercent: ((sim1.user - sim0.user + sim1.system - sim0.system) / 1000 / runMs) * 100,

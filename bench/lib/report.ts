@@ -6,6 +6,7 @@ export interface Report {
   startedAt: string;
   seconds: number;
   machine: ReturnType<typeof machine>;
+  loadAverage: { start: number; end: number };
   suites: SuiteResult[];
   errors: string[];
 }
@@ -36,15 +37,17 @@ function runCells(r: RunRow): string[] {
     r.devicesPerSecond.toFixed(1), `${r.requestsPerDevice.source.toFixed(1)}+${r.requestsPerDevice.target.toFixed(1)}`,
     r.criticalPathRoundTrips.toFixed(1), r.meanConcurrency.toFixed(1), r.bound.toFixed(1), `${(r.ofBound * 100).toFixed(0)}%`,
     r.official.toFixed(2), `${r.ofOfficial.toFixed(1)}×`, `${r.cpu.enginePercent.toFixed(0)}%/${r.cpu.simPercent.toFixed(0)}%`,
+    r.cpu.engineRunQueuePercent === null ? 'n/a' : `${r.cpu.engineRunQueuePercent.toFixed(0)}%`,
     String(r.retries), `${r.verify.migrated}/${r.verify.expected}`,
   ];
 }
-const RUN_HEADERS = ['run', 'devices', 'RTT ms', 'plan s', 'run s', 'dev/s', 'req/dev src+tgt', 'RT/dev', 'mean C', 'bound/s', '×bound', 'official/s', '×official', 'CPU eng/sims', 'retries', 'verified'];
+const RUN_HEADERS = ['run', 'devices', 'RTT ms', 'plan s', 'run s', 'dev/s', 'req/dev src+tgt', 'RT/dev', 'mean C', 'bound/s', '×bound', 'official/s', '×official', 'CPU eng/sims', 'CPU wait', 'retries', 'verified'];
 
 export function terminalTable(report: Report): string {
   const fs = figures(report);
   const out = [
     `Stack Migrator benchmark, ${report.startedAt} (${report.seconds.toFixed(0)} s) on ${machineLine(report.machine)}`,
+    `Load average (1 min) ${report.loadAverage.start} at the start, ${report.loadAverage.end} at the end.`,
     '',
     table(['suite', 'figure', 'target', 'measured', 'ratio', 'result'],
       fs.map((f) => [f.suite, f.name, f.target, measured(f), ratio(f), result(f)]), ['l', 'l', 'l', 'r', 'r', 'l']),
@@ -67,6 +70,7 @@ export function markdownReport(report: Report): string {
     `# Stack Migrator benchmark`,
     '',
     `${report.startedAt}, ${report.seconds.toFixed(0)} s, on ${machineLine(report.machine)}.`,
+    `Load average (1 min): ${report.loadAverage.start} at the start, ${report.loadAverage.end} at the end (${report.machine.cores} cores; anything above the core count means other work competed for the CPU).`,
     'Simulators run in a child process of their own (their CPU time is reported apart); the engine runs in the benchmark process.',
     '',
     mdTable(['Suite', 'Figure', 'Target', 'Measured', 'Ratio', 'Result', 'Note'],
@@ -77,7 +81,8 @@ export function markdownReport(report: Report): string {
     parts.push('', '## Migration runs', '',
       'RTT: median of a small authenticated request before the run. plan: planMigration (not in the run time). run: startRun to the run\'s end (report files excluded). ' +
       'req/dev: requests per device counted by both simulators (source + target). RT/dev: median time of one device, first read to source retired, in RTTs. ' +
-      'bound: C/(6×RTT), C = 64 for adaptive, capped by the rate limit. official: 1/(9×RTT). CPU: share of one core, engine process / simulator process.',
+      'bound: C/(6×RTT), C = 64 for adaptive, capped by the rate limit. official: 1/(9×RTT). CPU: share of one core, engine process / simulator process. ' +
+      'CPU wait: share of the run the engine\'s main thread waited in the run queue for a core (other work on the machine).',
       '', mdTable(RUN_HEADERS, rs.map(runCells)));
     const routes = [...new Set(rs.flatMap((r) => Object.keys(r.requestsPerDevice.byRoute)))].sort();
     parts.push('', '### Requests per device, by route', '',

@@ -4,7 +4,11 @@ import { App } from './App';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/controls.css';
+import './styles/messages.css';
+import './styles/overlays.css';
+import './styles/connections.css';
 import './styles/workspace.css';
+import './styles/lists.css';
 import './styles/plan.css';
 import './styles/progress.css';
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { startBackend, type Backend } from './support/backend';
 import { programmedAppKeys, startSimPair, type SimPair } from './support/sims';
-import { addCustomConnection, dragSelect, dropSelectionOnTarget, expectSelected, screenshot, sourceList, sourceRow } from './support/ui';
+import { addCustomConnection, dragSelect, dropSelectionOnTarget, expectSelected, screenshot, sourceList, sourceRow, watchPage } from './support/ui';
 
 let backend: Backend | undefined;
 let sims: SimPair | undefined;
@@ -22,6 +22,7 @@ test('add connections, drag-select 30 devices, drop them on the target, migrate,
   const { source, target } = sims;
   backend = await startBackend({ baseURL: baseURL as string });
   await backend.attach(page);
+  const watch = watchPage(page);
   await page.setViewportSize({ width: 1440, height: 1280 });
   await page.goto('/');
 
@@ -54,7 +55,7 @@ test('add connections, drag-select 30 devices, drop them on the target, migrate,
   await expect(sourceRow(page, 'dev-00031')).toHaveAttribute('aria-selected', 'false');
   // The target shows what would land there.
   await expect(page.getByRole('radio', { name: /New 30/ })).toBeVisible();
-  await screenshot(page, '11-workspace-selected');
+  await screenshot(page, '11-workspace-selected-30');
 
   // Carry the selection onto the target pane.
   await dropSelectionOnTarget(page, 'dev-00012', async () => {
@@ -123,4 +124,6 @@ test('add connections, drag-select 30 devices, drop them on the target, migrate,
   const everything = backend.transcript.join('\n');
   expect(everything).not.toContain(source.apiKey);
   expect(everything).not.toContain(target.apiKey);
+  // Under the strict CSP, with no uncaught error on the way.
+  expect(watch.problems()).toEqual([]);
 });

@@ -13,8 +13,10 @@ export interface StateLook {
   hint: string;
   icon: IconName;
   tone: Tone;
-  /** Still moving: shown with a spinner ring. */
+  /** Still moving: its icon pulses. */
   active?: boolean;
+  /** Nothing more happens to the device in this run (it may still join later). */
+  settled?: boolean;
 }
 
 export const DEVICE_STATES: Record<DeviceState, StateLook> = {
@@ -24,23 +26,18 @@ export const DEVICE_STATES: Record<DeviceState, StateLook> = {
   creating: { label: 'Creating', hint: 'Creating the device on the target.', icon: 'creating', tone: 'busy', active: true },
   verifying: { label: 'Verifying', hint: 'Reading the target device back and comparing it with the plan.', icon: 'verifying', tone: 'busy', active: true },
   retiring: { label: 'Retiring source', hint: 'Rotating the key or deleting the device on the source.', icon: 'retiring', tone: 'busy', active: true },
-  'waiting-join': { label: 'Waiting for join', hint: 'On the target; waiting for its join request or first uplink.', icon: 'waiting', tone: 'wait' },
-  joined: { label: 'Joined', hint: 'The device joined the target.', icon: 'joined', tone: 'good' },
-  'awaiting-reprogram': { label: 'Awaiting re-programming', hint: 'On the target with a new session; re-program the device, then retire it on the source.', icon: 'reprogram', tone: 'wait' },
-  failed: { label: 'Failed', hint: 'Not migrated; the source is as it was.', icon: 'failed', tone: 'bad' },
-  'rolled-back': { label: 'Rolled back', hint: 'The target parts were removed and the source restored.', icon: 'rolled-back', tone: 'bad' },
-  cancelled: { label: 'Cancelled', hint: 'Not migrated: the run was cancelled.', icon: 'cancelled', tone: 'muted' },
-  skipped: { label: 'Skipped', hint: 'Already on the target, or left out.', icon: 'skipped', tone: 'muted' },
-  blocked: { label: 'Blocked', hint: 'The plan found a problem with this device.', icon: 'blocked', tone: 'bad' },
+  'waiting-join': { label: 'Waiting for join', hint: 'On the target; waiting for its join request or first uplink.', icon: 'waiting', tone: 'wait', settled: true },
+  joined: { label: 'Joined', hint: 'The device joined the target.', icon: 'joined', tone: 'good', settled: true },
+  'awaiting-reprogram': { label: 'Awaiting re-programming', hint: 'On the target with a new session; re-program the device, then retire it on the source.', icon: 'reprogram', tone: 'wait', settled: true },
+  failed: { label: 'Failed', hint: 'Not migrated; the source is as it was.', icon: 'failed', tone: 'bad', settled: true },
+  'rolled-back': { label: 'Rolled back', hint: 'The target parts were removed and the source restored.', icon: 'rolled-back', tone: 'bad', settled: true },
+  cancelled: { label: 'Cancelled', hint: 'Not migrated: the run was cancelled.', icon: 'cancelled', tone: 'muted', settled: true },
+  skipped: { label: 'Skipped', hint: 'Already on the target, or left out.', icon: 'skipped', tone: 'muted', settled: true },
+  blocked: { label: 'Blocked', hint: 'The plan found a problem with this device.', icon: 'blocked', tone: 'bad', settled: true },
 };
 
-/** The order counts are shown in. */
-export const STATE_ORDER: DeviceState[] = [
-  'queued', 'reading', 'quieting', 'creating', 'verifying', 'retiring', 'waiting-join', 'joined',
-  'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped', 'blocked',
-];
+/** The order counts are shown in: the order of the record above (which the type keeps complete). */
+export const STATE_ORDER = Object.keys(DEVICE_STATES) as DeviceState[];
 
 /** States after which the device needs nothing more from the run. */
-export const SETTLED: ReadonlySet<DeviceState> = new Set([
-  'waiting-join', 'joined', 'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped', 'blocked',
-]);
+export const SETTLED: ReadonlySet<DeviceState> = new Set(STATE_ORDER.filter((s) => DEVICE_STATES[s].settled));

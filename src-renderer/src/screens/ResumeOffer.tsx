@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { Callout } from '../components/Callout';
 import { call, messageOf } from '../ipc/bridge';
-import type { RunInfo } from '../ipc/types';
+import type { DeviceState, RunInfo } from '../ipc/types';
+import { SETTLED } from '../lib/device-states';
 import { formatCount, formatDateTime } from '../lib/format';
 import { useNavigation } from '../stores/navigation';
 import { useRun } from '../stores/run';
@@ -20,7 +21,7 @@ export function ResumeOffer() {
   const run = runs[0];
   if (!run) return null;
   const done = Object.entries(run.counts)
-    .filter(([state]) => !['queued', 'reading', 'quieting', 'creating', 'verifying', 'retiring'].includes(state))
+    .filter(([state]) => SETTLED.has(state as DeviceState))
     .reduce((n, [, c]) => n + c, 0);
   return (
     <div className="resume-offer">

@@ -22,7 +22,6 @@ interface PlanState {
   plan?: PlanView;
   planning: boolean;
   error?: string;
-  /** Progress of the dry run, when main reports it; else undefined. */
   setOptions(patch: Partial<MigrationOptionsInput>): void;
   create(request: PlanRequest): Promise<void>;
   refresh(): Promise<void>;

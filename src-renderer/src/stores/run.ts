@@ -54,7 +54,8 @@ export const useRun = create<RunStoreState>((set, get) => ({
   begin(run, deviceIds) {
     const devices = new Map<string, DeviceProgress>();
     const now = Date.now();
-    for (const id of deviceIds) devices.set(id, { state: 'queued', at: now });
+    // at 0: any event of the run, even one sent before this answer arrived, is newer.
+    for (const id of deviceIds) devices.set(id, { state: 'queued', at: 0 });
     set({ run, runState: 'running', order: [...deviceIds], devices, version: 1, totals: undefined, samples: [], notices: [], startedAt: now, finishedAt: undefined });
     const waiting = early.get(run.runId);
     early.delete(run.runId);

@@ -55,21 +55,25 @@ export async function startBackend(opts: { baseURL: string; userDataDir?: string
   const transcript: string[] = [];
   const pages = new Set<Page>();
   let queue: { channel: string; payload: unknown }[] = [];
-  let delivering: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
+  let delivering: Promise<void> | undefined;
 
-  const emit = <C extends EventChannel>(channel: C, payload: EventOf<C>) => {
-    transcript.push(JSON.stringify(payload));
-    if (process.env.DEBUG_EMIT) console.log('EMIT', channel, Date.now() % 100000, (payload as { offset?: number }).offset);
-    queue.push({ channel, payload });
-    timer ??= setTimeout(() => {
-      timer = undefined;
+  // One delivery at a time; what piles up meanwhile goes in the next one, in order.
+  const deliver = async () => {
+    while (queue.length > 0) {
       const batch = queue;
       queue = [];
+      // As one JSON string: Playwright serializes a string much faster than a large object.
+      const json = JSON.stringify(batch);
       for (const page of pages) {
-        delivering = delivering.then(() => page.evaluate((b) => window.__smDeliver?.(b), batch)).then(() => process.env.DEBUG_EMIT && console.log('DELIVERED', batch.length, Date.now() % 100000)).catch(() => undefined);
+        await page.evaluate((text) => window.__smDeliver?.(JSON.parse(text)), json).catch(() => undefined);
       }
-    }, 10);
+    }
+    delivering = undefined;
+  };
+  const emit = <C extends EventChannel>(channel: C, payload: EventOf<C>) => {
+    transcript.push(JSON.stringify(payload));
+    queue.push({ channel, payload });
+    delivering ??= new Promise<void>((resolve) => setTimeout(resolve, 5)).then(deliver);
   };
 
   const { handlers, dispose } = createIpcHandlers({
@@ -143,7 +147,6 @@ export async function startBackend(opts: { baseURL: string; userDataDir?: string
     },
     async close(closeOpts = {}) {
       await dispose();
-      if (timer) clearTimeout(timer);
       await delivering;
       if (closeOpts.keep) return;
       for (const account of accounts) await keychain.delete(account).catch(() => false);

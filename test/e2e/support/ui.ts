@@ -58,3 +58,13 @@ export async function addCustomConnection(page: Page, opts: { name: string; url:
   await form.getByLabel('Name').fill(opts.name);
   await form.getByRole('button', { name: 'Save connection' }).click();
 }
+
+/** Collects CSP violations and uncaught errors of the page, to assert none happened. */
+export function watchPage(page: Page): { problems(): string[] } {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  return { problems: () => problems };
+}

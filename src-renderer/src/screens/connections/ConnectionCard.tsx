@@ -123,7 +123,7 @@ function RemoveDialog({ connection, onClose }: { connection: ConnectionInfo; onC
       }
     >
       <p>Its API key is deleted from the system keychain. Devices on the server are not touched.</p>
-      {error ? <Callout tone="error" role="alert" title={error} /> : null}
+      {error ? <Callout tone="error" role="alert">{error}</Callout> : null}
     </Dialog>
   );
 }
@@ -183,7 +183,7 @@ function ReplaceKeyDialog({ connection, onClose }: { connection: ConnectionInfo;
         />
         <span className="field-hint">Checked with the server, then stored in the system keychain.</span>
       </label>
-      {error ? <Callout tone="error" role="alert" title={error} /> : null}
+      {error ? <Callout tone="error" role="alert">{error}</Callout> : null}
     </Dialog>
   );
 }

@@ -12,6 +12,8 @@ import { RoleReadiness } from './RoleReadiness';
 
 const TENANT = /^[a-z0-9](?:-?[a-z0-9])*$/;
 const APP_ID = /^[a-z0-9](?:-?[a-z0-9]){2,}$/;
+/** The shape main accepts; a friendlier word than main's schema message for the common slip. */
+const API_KEY = /^[A-Za-z0-9._-]{16,512}$/;
 
 interface Draft {
   kind: PresetKind;
@@ -76,6 +78,11 @@ export function ConnectionForm({ onAdded }: { onAdded?(c: ConnectionInfo): void 
       keyInput.current?.focus();
       return undefined;
     }
+    if (!API_KEY.test(key)) {
+      setError('That does not look like an API key. Keys of The Things Stack look like NNSXS.ABCD…: letters, digits, dots and dashes, at least 16 characters.');
+      keyInput.current?.focus();
+      return undefined;
+    }
     return key;
   };
 
@@ -103,6 +110,7 @@ export function ConnectionForm({ onAdded }: { onAdded?(c: ConnectionInfo): void 
     if (!apiKey) return;
     setBusy('add');
     setError(undefined);
+    setChecked(undefined);
     try {
       const applicationId = draft.applicationId.trim() || checked?.applicationId;
       const connection = await add({ name: name.trim() || 'Connection', preset: presetOf(draft), apiKey, ...(applicationId ? { applicationId } : {}) });
@@ -230,7 +238,11 @@ export function ConnectionForm({ onAdded }: { onAdded?(c: ConnectionInfo): void 
         </label>
       </div>
 
-      {error ? <Callout tone="error" role="alert" title={error} /> : null}
+      {error ? (
+        <Callout tone="error" role="alert">
+          {error}
+        </Callout>
+      ) : null}
       {checked ? <CheckResult result={checked} /> : null}
       {added ? (
         <Callout tone="good" role="status" title={`Saved “${added.name}”.`}>

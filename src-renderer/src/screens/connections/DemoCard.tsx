@@ -52,7 +52,7 @@ export function DemoCard({ prominent }: { prominent: boolean }) {
           <Icon name="play" /> {busy ? 'Starting…' : 'Try with simulated stacks'}
         </button>
       </div>
-      {error ? <Callout tone="error" role="alert" title={error} /> : null}
+      {error ? <Callout tone="error" role="alert">{error}</Callout> : null}
     </section>
   );
 }

@@ -1,6 +1,6 @@
 // Every device of the plan with every blocker and warning, in words.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Icon } from '../../components/Icon';
 import type { DevicePlanView, PlanView } from '../../ipc/types';
 import { formatEui, formatLorawanVersion } from '../../lib/format';
@@ -48,16 +48,20 @@ export function PlanDevices({ plan }: { plan: PlanView }) {
 
 function PlanDeviceList({ devices }: { devices: DevicePlanView[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({
-    count: devices.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: (i) => 34 + 20 * ((devices[i]?.blockers.length ?? 0) + (devices[i]?.warnings.length ?? 0)),
-    overscan: 8,
-    getItemKey: (i) => devices[i]?.sourceId ?? i,
-  });
+  // Stable callbacks: the virtualizer re-measures every row when they change.
+  const estimateSize = useCallback((i: number) => 34 + 20 * ((devices[i]?.blockers.length ?? 0) + (devices[i]?.warnings.length ?? 0)), [devices]);
+  const getItemKey = useCallback((i: number) => devices[i]?.sourceId ?? i, [devices]);
+  const virtualizer = useVirtualizer({ count: devices.length, getScrollElement: () => scrollRef.current, estimateSize, overscan: 8, getItemKey });
   if (devices.length === 0) return <p className="muted plan-devices-empty">No device in this group.</p>;
   return (
-    <div ref={scrollRef} className="plan-list" role="list" aria-label="Planned devices" data-testid="plan-devices">
+    <div
+      ref={scrollRef}
+      className="plan-list"
+      role="list"
+      aria-label="Planned devices"
+      data-testid="plan-devices"
+      style={{ height: Math.min(virtualizer.getTotalSize() + 1, 420) }}
+    >
       <div className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
         {virtualizer.getVirtualItems().map((item) => (
           <PlanDeviceRow key={item.key} device={devices[item.index] as DevicePlanView} top={item.start} index={item.index} measure={virtualizer.measureElement} />

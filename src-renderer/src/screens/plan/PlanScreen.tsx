@@ -10,6 +10,7 @@ import { useConnections } from '../../stores/connections';
 import { useNavigation } from '../../stores/navigation';
 import { usePlan } from '../../stores/plan';
 import { useRun } from '../../stores/run';
+import { useWorkspace } from '../../stores/workspace';
 import { PlanDevices } from './PlanDevices';
 import { PlanOptions } from './PlanOptions';
 import { PlanSteps } from './PlanSteps';
@@ -55,6 +56,8 @@ export function PlanScreen() {
     try {
       const { run } = await call('run:start', { planId: plan.planId });
       useRun.getState().begin(run, plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId));
+      // Those devices are on their way: the selection is spent.
+      useWorkspace.getState().clearSelection();
       go('progress');
     } catch (err) {
       setStartError(messageOf(err));

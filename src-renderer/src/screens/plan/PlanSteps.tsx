@@ -1,5 +1,8 @@
 // What "migrate without persisting the active session" will do, for the options chosen.
+import { call } from '../../ipc/bridge';
 import type { MigrationOptionsInput, PlanView } from '../../ipc/types';
+
+const GUIDE = 'https://www.thethingsindustries.com/docs/the-things-stack/migrating/';
 
 export function PlanSteps({ options, plan }: { options: MigrationOptionsInput; plan: PlanView | undefined }) {
   const abp = plan?.counts.abp ?? 0;
@@ -40,7 +43,12 @@ export function PlanSteps({ options, plan }: { options: MigrationOptionsInput; p
           {abp > 0 && options.abpMode === 'new-session' ? ' ABP devices appear once re-programmed with the values of the re-programming sheet.' : ''}
         </li>
       </ol>
-      <p className="muted small">This is a dry run: nothing has been written to either side. Nothing is written before you press Start migration.</p>
+      <p className="muted small">
+        This is a dry run: nothing has been written to either side. Nothing is written before you press Start migration.{' '}
+        <button type="button" className="link-button" onClick={() => void call('app:open-docs', { url: GUIDE }).catch(() => undefined)}>
+          The Things Stack’s migration guide
+        </button>
+      </p>
     </details>
   );
 }

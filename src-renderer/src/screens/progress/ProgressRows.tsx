@@ -1,6 +1,6 @@
 // One row per device: its state as icon and words, and the reason when it failed.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useMemo, useRef } from 'react';
+import { memo, useCallback, useMemo, useRef } from 'react';
 import { Icon } from '../../components/Icon';
 import { StateBadge } from '../../components/StateBadge';
 import type { DeviceState } from '../../ipc/types';
@@ -18,7 +18,10 @@ export function ProgressRows({ filter, retired }: { filter: DeviceState | 'all';
     return filter === 'all' ? order : order.filter((id) => devices.get(id)?.state === filter);
   }, [order, devices, version, filter]);
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW, overscan: 10 });
+  // Rows with a reason wrap onto more lines: measured, keyed by device.
+  const estimateSize = useCallback((i: number) => (devices.get(ids[i] as string)?.error ? ROW + 18 : ROW), [devices, ids]);
+  const getItemKey = useCallback((i: number) => ids[i] ?? i, [ids]);
+  const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize, getItemKey, overscan: 10 });
   if (ids.length === 0) return <p className="muted progress-empty">No device in this state.</p>;
   return (
     <div ref={scrollRef} className="progress-list" role="list" aria-label="Devices in this run" data-testid="progress-rows">
@@ -26,16 +29,27 @@ export function ProgressRows({ filter, retired }: { filter: DeviceState | 'all';
         {virtualizer.getVirtualItems().map((item) => {
           const id = ids[item.index] as string;
           const d = devices.get(id);
-          return d ? <ProgressRow key={id} id={id} device={d} top={item.start} odd={item.index % 2 === 1} retired={retired.has(id)} /> : null;
+          return d ? (
+            <ProgressRow key={id} id={id} index={item.index} measure={virtualizer.measureElement} device={d} top={item.start} odd={item.index % 2 === 1} retired={retired.has(id)} />
+          ) : null;
         })}
       </div>
     </div>
   );
 }
 
-const ProgressRow = memo(function ProgressRow({ id, device, top, odd, retired }: { id: string; device: DeviceProgress; top: number; odd: boolean; retired: boolean }) {
+const ProgressRow = memo(function ProgressRow(props: {
+  id: string;
+  index: number;
+  measure(el: Element | null): void;
+  device: DeviceProgress;
+  top: number;
+  odd: boolean;
+  retired: boolean;
+}) {
+  const { id, index, measure, device, top, odd, retired } = props;
   return (
-    <div role="listitem" className={`progress-row${odd ? ' is-odd' : ''} progress-${device.state}`} style={{ transform: `translateY(${top}px)` }} data-device-id={id} data-state={device.state}>
+    <div ref={measure} data-index={index} role="listitem" className={`progress-row${odd ? ' is-odd' : ''} progress-${device.state}`} style={{ transform: `translateY(${top}px)` }} data-device-id={id} data-state={device.state}>
       <span className="progress-state">
         <StateBadge state={device.state} />
       </span>

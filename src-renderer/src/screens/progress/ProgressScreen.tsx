@@ -108,8 +108,8 @@ export function ProgressScreen() {
             <span>{run.sourceLabel}</span> <Icon name="arrow-right" /> <span>{run.targetLabel}</span>
           </p>
         </div>
-        <span className={`run-state run-state-${runState ?? 'running'}`} data-testid="run-state">
-          <Icon name={runState === 'paused' ? 'pause' : over ? (runState === 'cancelled' ? 'cancelled' : 'joined') : 'play'} />
+        <span className={`run-state run-state-${runState ?? 'running'}${over && failed > 0 ? ' run-state-problems' : ''}`} data-testid="run-state">
+          <Icon name={runState === 'paused' ? 'pause' : over ? (runState === 'cancelled' ? 'cancelled' : failed > 0 ? 'warning' : 'joined') : 'play'} />
           {RUN_STATE_WORDS[runState ?? 'running']}
         </span>
       </div>
@@ -204,7 +204,7 @@ export function ProgressScreen() {
       <section className="card progress-devices" aria-label="Devices">
         <div className="state-counts" role="radiogroup" aria-label="Show devices in state">
           <button type="button" role="radio" aria-checked={filter === 'all'} className={`count-chip${filter === 'all' ? ' is-on' : ''}`} onClick={() => setFilter('all')}>
-            All <span className="mark-count">{formatCount(devices.size)}</span>
+            All <span className="mark-count">{formatCount(Math.max(devices.size, total))}</span>
           </button>
           {STATE_ORDER.filter((s) => (counts[s] ?? 0) > 0 || filter === s).map((s) => (
             <button
@@ -220,6 +220,11 @@ export function ProgressScreen() {
             </button>
           ))}
         </div>
+        {total > devices.size && over ? (
+          <p className="muted progress-note">
+            {plural(total - devices.size, 'device was', 'devices were')} done before the interruption and {total - devices.size === 1 ? 'is' : 'are'} not listed here; the report has every device.
+          </p>
+        ) : null}
         <ProgressRows filter={filter} retired={retired} />
       </section>
 

@@ -140,7 +140,7 @@ function RetireDialog({ runId, deviceIds, onClose, onRetired }: { runId: string;
         <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />
         <span>I re-programmed these {plural(deviceIds.length, 'device')} with the values of the re-programming sheet.</span>
       </label>
-      {error ? <Callout tone="error" role="alert" title={error} /> : null}
+      {error ? <Callout tone="error" role="alert">{error}</Callout> : null}
     </Dialog>
   );
 }

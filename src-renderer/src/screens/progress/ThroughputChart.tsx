@@ -21,12 +21,15 @@ export function ThroughputChart({ samples }: { samples: readonly ThroughputSampl
   }
   return (
     <figure className="chart">
+      <div className="chart-box">
       <svg viewBox={`0 0 ${W} ${H}`} preserveAspectRatio="none" role="img" aria-label={label} className="chart-svg">
         <line x1="0" x2={W} y1={H - 0.5} y2={H - 0.5} className="chart-axis" />
-        <line x1="0" x2={W} y1={H / 2} y2={H / 2} className="chart-grid" />
+        {line ? <line x1="0" x2={W} y1={H / 2} y2={H / 2} className="chart-grid" /> : null}
         {area ? <path d={area} className="chart-area" /> : null}
         {line ? <path d={line} className="chart-line" vectorEffect="non-scaling-stroke" /> : null}
       </svg>
+      {!line || peak === 0 ? <div className="chart-empty"><span>Not enough data to chart yet</span></div> : null}
+      </div>
       <figcaption className="chart-caption">
         <span>Devices per second</span>
         <span className="muted">peak {formatRate(peak)}</span>

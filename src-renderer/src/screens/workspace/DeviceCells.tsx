@@ -4,6 +4,8 @@ import type { DeviceDetails } from '../../lib/filters';
 import { formatAgo, formatEui, formatLorawanVersion } from '../../lib/format';
 
 export const ROW_HEIGHT = 30;
+/** One function for every render: the virtualizer re-measures all rows when it changes. */
+export const estimateRowHeight = () => ROW_HEIGHT;
 
 export function IdCell({ row }: { row: DeviceRow }) {
   return (

@@ -5,13 +5,13 @@ import { Callout } from '../../components/Callout';
 import { Icon } from '../../components/Icon';
 import type { DeviceRow } from '../../ipc/types';
 import { requestDetails } from '../../lib/details-loader';
-import { needsDetails } from '../../lib/filters';
+import { needsDetails, NO_FILTERS } from '../../lib/filters';
 import type { DeviceDetails } from '../../lib/filters';
-import { formatCount } from '../../lib/format';
+import { formatCount, plural } from '../../lib/format';
 import { keyAction, type KeyAction } from '../../lib/selection';
 import { useNow } from '../../lib/use-now';
 import { useWorkspace } from '../../stores/workspace';
-import { DetailCells, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
+import { DetailCells, estimateRowHeight, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
 import { FilterBar } from './FilterBar';
 import { SideHeader } from './SideHeader';
 import { useFilteredRows } from './useFilteredRows';
@@ -23,7 +23,14 @@ export function SourcePane() {
   const now = useNow();
   const { view, detailsKnown } = useFilteredRows('source', now);
   const side = useWorkspace((s) => s.source);
+  const selected = useWorkspace((s) => s.selection.selected);
   const wantsDetails = needsDetails(side.filters);
+  const hiddenSelected = useMemo(() => {
+    if (selected.size === 0) return 0;
+    let shown = 0;
+    for (const r of view) if (selected.has(r.id)) shown++;
+    return selected.size - shown;
+  }, [selected, view]);
   return (
     <section className="pane pane-source" aria-labelledby="source-pane-title" data-testid="source-pane">
       <SideHeader side="source" shown={view.length} />
@@ -31,6 +38,15 @@ export function SourcePane() {
       {wantsDetails && detailsKnown < side.received ? (
         <div className="pane-note" role="status">
           <span className="spinner" aria-hidden="true" /> Reading activation, version and frequency plan: {formatCount(detailsKnown)} of {formatCount(side.received)} devices…
+        </div>
+      ) : null}
+      {hiddenSelected > 0 ? (
+        <div className="pane-note pane-note-info">
+          <Icon name="filter" />
+          <span>{plural(hiddenSelected, 'selected device is', 'selected devices are')} hidden by the filters.</span>
+          <button type="button" className="button button-ghost button-small" onClick={() => useWorkspace.getState().setFilters('source', NO_FILTERS)}>
+            Show all devices
+          </button>
         </div>
       ) : null}
       <div className="list-head list-cols list-cols-source" aria-hidden="true">
@@ -61,7 +77,17 @@ function SourceBody({ view, now }: { view: DeviceRow[]; now: number }) {
     );
   }
   if (side.listState === 'done' && side.total === 0) return <Empty icon="list" title="No devices" text="This application has no end devices." />;
+  if (side.listState === 'loading' && side.received === 0) return <Loading />;
   return <SourceList view={view} now={now} />;
+}
+
+export function Loading() {
+  return (
+    <div className="pane-empty" role="status">
+      <span className="spinner" aria-hidden="true" />
+      <div className="muted">Loading devices…</div>
+    </div>
+  );
 }
 
 export function Empty({ icon, title, text }: { icon: 'plug' | 'app' | 'list' | 'search'; title: string; text: string }) {
@@ -86,7 +112,7 @@ function SourceList({ view, now }: { view: DeviceRow[]; now: number }) {
   const virtualizer = useVirtualizer({
     count: view.length,
     getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: estimateRowHeight,
     overscan: 12,
   });
   const items = virtualizer.getVirtualItems();

@@ -11,19 +11,23 @@ import { filterRows, needsDetails, type DeviceDetails } from '../../lib/filters'
 import { plural } from '../../lib/format';
 import { buildTargetEntries, countMarks, indexSides, MARK_LABELS, type TargetEntry, type TargetMark } from '../../lib/target-marks';
 import { useNow } from '../../lib/use-now';
+import { useThrottled } from '../../lib/use-throttled';
 import { usePlan } from '../../stores/plan';
 import { useWorkspace, type TargetMarkFilter } from '../../stores/workspace';
-import { DetailCells, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
+import { DetailCells, estimateRowHeight, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
 import { FilterBar } from './FilterBar';
 import { SideHeader } from './SideHeader';
-import { Empty } from './SourcePane';
+import { Empty, Loading } from './SourcePane';
 
 const MARK_ICONS: Record<TargetMark, IconName> = { new: 'plus', conflict: 'warning', migrated: 'check', existing: 'list' };
 
 export function TargetPane() {
   const now = useNow();
   const target = useWorkspace((s) => s.target);
-  const sourceRows = useWorkspace((s) => s.source.rows);
+  // While a long list streams in, the marks are recomputed about once a second, not per page.
+  const sourceLoading = useWorkspace((s) => s.source.listState === 'loading' || s.target.listState === 'loading');
+  const sourceRows = useThrottled(useWorkspace((s) => s.source.rows), sourceLoading ? 1000 : 0);
+  const targetRows = useThrottled(useWorkspace((s) => s.target.rows), sourceLoading ? 1000 : 0);
   const sourceDetails = useWorkspace((s) => s.source.details);
   const sourceDetailsVersion = useWorkspace((s) => s.source.detailsVersion);
   const selected = useWorkspace((s) => s.selection.selected);
@@ -31,7 +35,7 @@ export function TargetPane() {
   const drag = useWorkspace((s) => s.drag);
   const mapping = usePlan((s) => s.options.idMapping);
 
-  const index = useMemo(() => indexSides(target.rows, sourceRows), [target.rows, sourceRows]);
+  const index = useMemo(() => indexSides(targetRows, sourceRows), [targetRows, sourceRows]);
   const entries = useMemo(() => buildTargetEntries(index, selected, mapping), [index, selected, mapping]);
   const counts = useMemo(() => countMarks(entries), [entries]);
   const detailsOf = useCallback(
@@ -84,6 +88,8 @@ export function TargetPane() {
             {target.listError}
           </Callout>
         </div>
+      ) : target.listState === 'loading' && target.received === 0 && entries.length === 0 ? (
+        <Loading />
       ) : entries.length === 0 && target.listState === 'done' ? (
         <Empty icon="list" title="No devices yet" text="Drag devices from the source and drop them here to plan their migration." />
       ) : view.length === 0 ? (
@@ -132,7 +138,7 @@ function MarkFilter({ counts, value, total }: { counts: Record<TargetMark, numbe
 function TargetList({ view, detailsOf, now }: { view: TargetEntry[]; detailsOf(e: TargetEntry): DeviceDetails | undefined; now: number }) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [focus, setFocus] = useState(0);
-  const virtualizer = useVirtualizer({ count: view.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: view.length, getScrollElement: () => scrollRef.current, estimateSize: estimateRowHeight, overscan: 12 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? -1;
@@ -205,7 +211,6 @@ const TargetRow = memo(function TargetRow(props: {
 }) {
   const { entry, index, setSize, top, focused, details, now } = props;
   const row: DeviceRow = entry.row;
-  const markText = entry.mark === 'migrated' && entry.planned ? 'Already migrated' : MARK_LABELS[entry.mark];
   return (
     <div
       id={`target-row-${index}`}
@@ -222,7 +227,7 @@ const TargetRow = memo(function TargetRow(props: {
       <span className="cell cell-mark">
         <span className={`mark mark-${entry.mark}`}>
           <Icon name={MARK_ICONS[entry.mark]} />
-          {markText}
+          {MARK_LABELS[entry.mark]}
         </span>
       </span>
       <IdCell row={row} />

@@ -27,12 +27,14 @@ type Gesture =
 const DRAG_THRESHOLD = 5;
 /** Distance from the top or bottom edge where dragging scrolls the list. */
 const EDGE = 40;
-const MAX_SPEED = 28;
+/** Pixels per second: faster the deeper the pointer is in the edge zone (and beyond it). */
+const scrollSpeed = (depth: number) => Math.min(4000, 250 + depth * 40);
 
 export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, viewIds: readonly string[], onBand: (band: BandRect | null) => void) {
   const gesture = useRef<Gesture>({ kind: 'idle' });
   const pointer = useRef({ x: 0, y: 0 });
   const frame = useRef<number | undefined>(undefined);
+  const lastFrame = useRef(0);
   const ids = useRef(viewIds);
   ids.current = viewIds;
 
@@ -58,22 +60,28 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
     });
   }, [scrollRef, onBand]);
 
-  const autoScroll = useCallback(() => {
-    frame.current = undefined;
-    const el = scrollRef.current;
-    if (gesture.current.kind !== 'band' || !el) return;
-    const rect = el.getBoundingClientRect();
-    const y = pointer.current.y;
-    let speed = 0;
-    if (y < rect.top + EDGE) speed = -Math.min(MAX_SPEED, Math.ceil((rect.top + EDGE - y) / 3));
-    else if (y > rect.bottom - EDGE) speed = Math.min(MAX_SPEED, Math.ceil((y - (rect.bottom - EDGE)) / 3));
-    if (speed !== 0) {
-      const before = el.scrollTop;
-      el.scrollTop = before + speed;
-      if (el.scrollTop !== before) updateBand();
-    }
-    frame.current = requestAnimationFrame(autoScroll);
-  }, [scrollRef, updateBand]);
+  // Time-based, so a slow frame rate does not slow the scrolling down.
+  const autoScroll = useCallback(
+    (time: number) => {
+      frame.current = undefined;
+      const el = scrollRef.current;
+      if (gesture.current.kind !== 'band' || !el) return;
+      const dt = Math.min(100, lastFrame.current ? time - lastFrame.current : 16);
+      lastFrame.current = time;
+      const rect = el.getBoundingClientRect();
+      const y = pointer.current.y;
+      let speed = 0;
+      if (y < rect.top + EDGE) speed = -scrollSpeed(rect.top + EDGE - y);
+      else if (y > rect.bottom - EDGE) speed = scrollSpeed(y - (rect.bottom - EDGE));
+      if (speed !== 0) {
+        const before = el.scrollTop;
+        el.scrollTop = before + Math.round((speed * dt) / 1000);
+        if (el.scrollTop !== before) updateBand();
+      }
+      frame.current = requestAnimationFrame(autoScroll);
+    },
+    [scrollRef, updateBand],
+  );
 
   const onMove = useCallback(
     (e: MouseEvent) => {
@@ -92,6 +100,7 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
         const rect = el.getBoundingClientRect();
         gesture.current = { kind: 'band', index: g.index, x: g.x - rect.left, contentY: g.contentY, base: g.base };
         document.body.classList.add('is-banding');
+        lastFrame.current = 0;
         frame.current ??= requestAnimationFrame(autoScroll);
       }
       const now = gesture.current;
