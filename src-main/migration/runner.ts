@@ -109,7 +109,8 @@ export class MigrationRun {
     const unobserve = [config.target.client.transport.observe(this.limiter)];
     if (config.source.kind === 'stack') unobserve.push(config.source.client.transport.observe(this.limiter));
     if (config.watchJoins) this.startWatching();
-    this.emitRun('running');
+    // A pause asked for while the journal was opening stands.
+    this.emitRun(this.paused ? 'paused' : 'running');
     const queue = config.deviceIds.filter((id) => !this.alreadyFinal(id) && !this.failedAndLeft(id));
     let next = 0;
     const worker = async () => {

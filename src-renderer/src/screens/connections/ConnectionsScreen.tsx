@@ -38,10 +38,36 @@ export function ConnectionsScreen() {
       <div className="connections-layout">
         <div className="connections-list">
           {empty ? <DemoCard prominent /> : connections.map((c) => <ConnectionCard key={c.id} connection={c} />)}
+          {empty ? <HowItWorks /> : null}
           {!empty && !connections.some((c) => c.preset === 'demo') ? <DemoCard prominent={false} /> : null}
         </div>
         <ConnectionForm onAdded={(c) => toast('good', `Saved “${c.name}”. Its key is in the system keychain.`)} />
       </div>
     </div>
+  );
+}
+
+function HowItWorks() {
+  return (
+    <section className="card how-it-works" aria-labelledby="how-title">
+      <h2 id="how-title" className="card-title">
+        How it works
+      </h2>
+      <ol className="how-steps">
+        <li>
+          <strong>Connect both deployments.</strong> Each API key goes straight to the system keychain.
+        </li>
+        <li>
+          <strong>Pick devices</strong> in the source list — drag across them, shift-click, ctrl-click — and drop them on the target.
+        </li>
+        <li>
+          <strong>Review the plan.</strong> It is a dry run: every warning is listed, nothing is written yet.
+        </li>
+        <li>
+          <strong>Migrate.</strong> Each device is quieted on the source, created and verified on the target, then retired on the source. It
+          joins the target at its next join.
+        </li>
+      </ol>
+    </section>
   );
 }
