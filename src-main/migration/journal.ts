@@ -73,6 +73,7 @@ export class Journal {
 
   /** Resolves once the record is on disk. */
   append(record: JournalRecord): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
     const line = `${JSON.stringify(record)}\n`;
     return new Promise((resolve, reject) => {
       this.pending.push({ line, resolve, reject });
@@ -83,6 +84,17 @@ export class Journal {
   step(d: string, s: StepName, extra: Omit<StepRecord, 't' | 'd' | 's' | 'at'> = {}): Promise<void> {
     return this.append({ t: 'step', d, s, at: Date.now(), ...extra });
   }
+
+  /**
+   * Records a step without waiting for its fsync (it is still written and synced with the next
+   * group). Only for steps whose loss in a crash is harmless: the step before it is redone.
+   */
+  stepSoon(d: string, s: StepName): void {
+    this.step(d, s).catch((err: unknown) => (this.failure ??= err));
+  }
+
+  /** A failed unawaited write fails the next awaited one. */
+  private failure: unknown;
 
   private async flushLoop(): Promise<void> {
     // Let the records of one tick gather, then write and fsync them together.

@@ -18,6 +18,8 @@ export class AdaptiveLimiter {
   private successes = 0;
   private latencyFloor = Infinity;
   private latencyAvg = 0;
+  /** Doubling until the first sign of trouble, then one step at a time. */
+  private slowStart = true;
 
   constructor(private readonly opts: LimiterOptions) {
     this.current = opts.initial;
@@ -56,7 +58,7 @@ export class AdaptiveLimiter {
     if (++this.successes >= this.current) {
       this.successes = 0;
       if (this.current < this.opts.max) {
-        this.current++;
+        this.current = this.slowStart ? Math.min(this.opts.max, this.current * 2) : this.current + 1;
         this.wake();
       }
     }
@@ -65,6 +67,7 @@ export class AdaptiveLimiter {
   private decrease(now: number, factor: number) {
     if (now - this.lastDecrease < 1000) return; // one decrease per second: answers arrive in bursts
     this.lastDecrease = now;
+    this.slowStart = false;
     this.current = Math.max(this.opts.min, Math.floor(this.current * factor));
     this.successes = 0;
   }

@@ -120,13 +120,13 @@ async function createAndVerify(
     await journal.step(sourceId, 'quieting', { facts });
     ctx.emit(sourceId, 'quieting', { targetId: facts.targetId });
     await setScheduleDownlinks(ctx, facts, sourceId, false);
-    await journal.step(sourceId, 'quieted');
+    journal.stepSoon(sourceId, 'quieted'); // lost in a crash: quieting again is harmless
   } else if (ctx.source.kind === 'stack' && requiet) {
     checkpoint(ctx);
     await journal.step(sourceId, 'quieting');
     ctx.emit(sourceId, 'quieting', { targetId: facts.targetId });
     await setScheduleDownlinks(ctx, facts, sourceId, false);
-    await journal.step(sourceId, 'quieted');
+    journal.stepSoon(sourceId, 'quieted');
   }
 
   const targetId = facts.targetId!;
@@ -156,16 +156,20 @@ async function createAndVerify(
   onCreating();
   ctx.emit(sourceId, 'creating');
   await target.client.createDevice(target.appId, planned);
-  await journal.step(sourceId, 'created');
+  journal.stepSoon(sourceId, 'created'); // lost in a crash: the create is redone from scratch
 
   ctx.emit(sourceId, 'verifying');
   const readable = writablePathsOf(planned).filter((p) => target.canReadKeys || !isKeyPath(p));
-  const { device: actual, absent } = await target.client.getDevice(target.appId, targetId, readable);
+  const { device: actual, absent: absentParts } = await target.client.getDevice(target.appId, targetId, readable);
+  // An ABP device has no Join Server record by design; its server addresses come from the IS.
+  const absent = absentParts.filter((c) => c !== 'js' || planned.supports_join === true);
   const diff = differences(planned, actual, (p) => p.startsWith('ids.application_ids') || (!target.canReadKeys && isKeyPath(p)));
   if (absent.length > 0 || diff.length > 0) {
     throw new Error(`The device read back from the target differs from what was created (${[...absent.map((c) => `${c} part missing`), ...diff].join(', ')}).`);
   }
-  await journal.step(sourceId, 'verified');
+  // Not awaited alone: it is made durable together with the next step ("retiring" or
+  // "awaiting-reprogram"), before anything touches the source.
+  journal.stepSoon(sourceId, 'verified');
 }
 
 async function setScheduleDownlinks(ctx: PipelineContext, facts: Partial<DeviceFacts>, sourceId: string, value: boolean) {
@@ -228,7 +232,7 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
   await journal.step(sourceId, 'retiring', { facts: { retireAction: action } });
   ctx.emit(sourceId, 'retiring');
   await retireSource(ctx.source, sourceId, facts, action);
-  await journal.step(sourceId, 'retired');
+  journal.stepSoon(sourceId, 'retired'); // lost in a crash: retiring again is harmless
   ctx.emit(sourceId, 'waiting-join');
   return 'migrated';
 }

@@ -89,7 +89,7 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   let done = 0;
   // A device selected twice would run twice at once: each id once, in the order given.
   const deviceIds = [...new Set(input.deviceIds)];
-  const devices = await mapLimit(deviceIds, input.concurrency ?? 16, async (sourceId) => {
+  const devices = await mapLimit(deviceIds, input.concurrency ?? 32, async (sourceId) => {
     const plan = await planDevice(input, sourceId, byId, byEuis);
     input.onProgress?.(++done, deviceIds.length);
     return plan;

@@ -67,11 +67,12 @@ export class DeviceWriter {
       throw new DeviceCreateError(asStackError(err, `Create device "${device.ids.device_id}"`), 'is', []);
     }
 
-    // Root keys go to this deployment's JS only: a device of an external Join Server has none here.
+    // The JS holds OTAA devices of this deployment's Join Server only (ABP devices never join;
+    // an external Join Server keeps its own keys). The AS gets a record for every device, even
+    // one without AS fields, as the official SDK does.
     const jsAddress = device.join_server_address;
-    const parts = (['js', 'ns', 'as'] as const).filter(
-      (c) => split[c].length > 0 && (c !== 'js' || jsAddress === undefined || jsAddress === this.client.clusterHost),
-    );
+    const onOwnJs = device.supports_join === true && (jsAddress === undefined || jsAddress === this.client.clusterHost);
+    const parts = (['js', 'ns', 'as'] as const).filter((c) => (c === 'js' ? onOwnJs && split.js.length > 0 : c === 'as' || split[c].length > 0));
     const results = await Promise.allSettled(parts.map((c) => this.setPart(c, appId, device, split[c], opts, true)));
     const failure = results.findIndex((r) => r.status === 'rejected');
     if (failure >= 0) {

@@ -57,8 +57,24 @@ function split(paths: Iterable<string>, tables: Record<Component, Set<string>>, 
   return out;
 }
 
-export const splitGetPaths = (paths: Iterable<string>) => split(paths, getPathsOf, 'get');
-export const splitSetPaths = (paths: Iterable<string>) => split(paths, setPathsOf, 'set');
+// The same few masks are split for every device of a run: remember the answers.
+function memoized(tables: Record<Component, Set<string>>, side: 'get' | 'set') {
+  const cache = new Map<string, Record<Component, string[]>>();
+  return (paths: Iterable<string>): Record<Component, string[]> => {
+    const list = [...paths];
+    const key = list.join(',');
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = split(list, tables, side);
+      if (cache.size > 500) cache.clear();
+      cache.set(key, hit);
+    }
+    return { is: [...hit.is], js: [...hit.js], ns: [...hit.ns], as: [...hit.as] };
+  };
+}
+
+export const splitGetPaths = memoized(getPathsOf, 'get');
+export const splitSetPaths = memoized(setPathsOf, 'set');
 
 // Every path a component's table names, with all their ancestors: "does this component
 // own anything at or below this path?" in O(1).

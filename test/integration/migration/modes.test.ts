@@ -30,6 +30,7 @@ describe('OTAA, rotating the source AppKey (the default)', () => {
       if (prog.nwkKey) expect(getAtPath(t.js, 'root_keys.nwk_key.key')).toBe(prog.nwkKey);
       for (const a of ['network_server_address', 'application_server_address', 'join_server_address']) expect(getAtPath(t.is, a)).toBe(f.target.clusterHost);
       expect(getAtPath(t.ns, 'session')).toBeUndefined();
+      expect(t.as).toBeDefined(); // an AS record for every device, as the official SDK makes
       expect(getAtPath(t.as, 'session')).toBeUndefined();
       expect(getAtPath(t.ns, 'supports_join')).toBe(true);
       expect(getAtPath(t.ns, 'frequency_plan_id')).toBe(getAtPath(s.ns, 'frequency_plan_id'));
@@ -81,6 +82,7 @@ describe('ABP', () => {
       expect(getAtPath(t.ns, 'mac_settings.resets_f_cnt')).toBe(true);
       expect(getAtPath(t.ns, 'session.last_f_cnt_up') ?? 0).toBe(0);
       expect(getAtPath(t.ns, 'supports_join') ?? false).toBe(false);
+      expect(t.js).toBeUndefined(); // ABP devices never join: no Join Server record
       expect(f.source.inspect(f.sourceApp, id)?.is).toBeUndefined();
     }
   });

@@ -112,8 +112,9 @@ describe('retries', () => {
     let created = false;
     server = await startScriptedServer((req, res, body) => {
       if (req.method === 'POST') { created = JSON.parse(body).end_device.ids.device_id === 'd1'; return; } // applied, never answered
-      if (req.method === 'GET') return created ? json(res, { ids: { device_id: 'd1', application_ids: { application_id: 'app1' }, dev_eui: '0000000000000001', join_eui: '0000000000000000' } }) : ttsError(res, 404, 5, 'not_found');
-      json(res, {});
+      const ids = { device_id: 'd1', application_ids: { application_id: 'app1' }, dev_eui: '0000000000000001', join_eui: '0000000000000000' };
+      if (req.method === 'GET') return created ? json(res, { ids }) : ttsError(res, 404, 5, 'not_found');
+      json(res, { ids }); // the component sets answer the device
     });
     const client = clientFor(server.url, { timeoutMs: 300 });
     await client.createDevice('app1', { ids: { device_id: 'd1', application_ids: { application_id: 'app1' }, dev_eui: '0000000000000001', join_eui: '0000000000000000' }, name: 'x' });

@@ -30,8 +30,10 @@ describe('journal', () => {
 
 describe('adaptive concurrency', () => {
   const ok = (durationMs = 50) => ({ route: 'ns.get', method: 'GET' as const, status: 200, durationMs, attempt: 0 });
-  it('grows while healthy, halves on a 429, never below the minimum or above the maximum', async () => {
+  it('doubles while healthy until the first trouble, halves on a 429, stays within its bounds', async () => {
     const l = new AdaptiveLimiter({ initial: 4, min: 1, max: 6 });
+    for (let i = 0; i < 4; i++) l.onResponse(ok());
+    expect(l.limit).toBe(6); // 4 × 2, capped at the maximum
     for (let i = 0; i < 100; i++) l.onResponse(ok());
     expect(l.limit).toBe(6);
     l.onResponse({ ...ok(), status: 429 });
@@ -58,5 +60,15 @@ describe('adaptive concurrency', () => {
     l.release();
     await p;
     expect(third).toBe(true);
+  });
+});
+
+describe('after the first trouble', () => {
+  it('grows one step at a time', () => {
+    const l = new AdaptiveLimiter({ initial: 8, min: 1, max: 64 });
+    l.onResponse({ route: 'x', method: 'GET', status: 429, durationMs: 5, attempt: 0 });
+    expect(l.limit).toBe(4);
+    for (let i = 0; i < 4; i++) l.onResponse({ route: 'x', method: 'GET', status: 200, durationMs: 5, attempt: 0 });
+    expect(l.limit).toBe(5);
   });
 });
