@@ -27,7 +27,9 @@ Commands:
 Connections:
   --source URL | --source-is URL --source-cluster URL     (the same for --target)
   --source-app ID  --target-app ID  --ca FILE (extra CA certificate, repeatable)
-  API keys come from STACK_MIGRATOR_SOURCE_API_KEY and STACK_MIGRATOR_TARGET_API_KEY.
+  --source-connection NAME | --target-connection NAME   a connection saved in the app
+  API keys come from STACK_MIGRATOR_SOURCE_API_KEY and STACK_MIGRATOR_TARGET_API_KEY,
+  or from the keychain entry of a saved connection.
 
 Selection and options:
   --devices id1,id2 | --all

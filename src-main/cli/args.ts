@@ -11,6 +11,7 @@ export const FLAGS = {
   'source-is': { type: 'string' }, 'source-cluster': { type: 'string' },
   'target-is': { type: 'string' }, 'target-cluster': { type: 'string' },
   'source-app': { type: 'string' }, 'target-app': { type: 'string' },
+  'source-connection': { type: 'string' }, 'target-connection': { type: 'string' },
   devices: { type: 'string' }, all: { type: 'boolean' },
   'otaa-source-action': { type: 'string' }, 'abp-mode': { type: 'string' },
   'id-prefix': { type: 'string' }, 'generate-keys': { type: 'boolean' },

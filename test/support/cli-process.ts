@@ -11,13 +11,18 @@ let built: string | undefined;
 
 export async function buildCli(): Promise<string> {
   if (built) return built;
-  const out = join(mkdtempSync(join(tmpdir(), 'sm-cli-')), 'cli.cjs');
+  // Inside the repository, so that the external keytar resolves from its node_modules.
+  const out = fileURLToPath(new URL(`../../test-output/cli-${process.pid}/cli.cjs`, import.meta.url));
   await esbuild.build({
     entryPoints: [fileURLToPath(new URL('../../src-main/cli.ts', import.meta.url))], outfile: out, bundle: true, platform: 'node',
     format: 'cjs', target: 'node20', external: ['keytar'], logLevel: 'error',
   });
   built = out;
   return out;
+}
+
+function withoutKeys(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && !/^STACK_MIGRATOR_/.test(e[0])));
 }
 
 export interface CliResult {
@@ -29,7 +34,8 @@ export interface CliResult {
 
 export function startCli(cli: string, args: string[], env: Record<string, string>): { child: ChildProcess; result: Promise<CliResult> } {
   const child = spawn(process.execPath, [cli, ...args], {
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', STACK_MIGRATOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sm-data-')), ...env },
+    // The test run's environment (its private Secret Service among it), minus any API key.
+    env: { ...withoutKeys(process.env), STACK_MIGRATOR_DATA_DIR: mkdtempSync(join(tmpdir(), 'sm-data-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';

@@ -3,16 +3,17 @@ import { StackClient } from '../../stack/client.js';
 import { hasRight, RIGHT } from '../../migration/preflight.js';
 import { sourceReadPaths } from '../../migration/shape.js';
 import { toExportedDevice, writeDevicesJson } from '../../migration/files/devices-json.js';
-import { apiKeyFor, connectionFlags, deviceSelection, type Flags, requireFlag, UsageError } from '../args.js';
+import { deviceSelection, type Flags, requireFlag, UsageError } from '../args.js';
+import { resolveSide } from '../sides.js';
 import type { Output } from '../output.js';
 import { EXIT } from './migrate.js';
 
 export async function exportDevices(flags: Flags, out: Output): Promise<number> {
-  const target = connectionFlags(flags, 'source');
-  const appId = requireFlag(flags, 'source-app');
+  const source = await resolveSide(flags, 'source');
+  const appId = flags['source-app'] ?? source.appId ?? requireFlag(flags, 'source-app');
   const file = requireFlag(flags, 'out');
   const selection = deviceSelection(flags);
-  const client = new StackClient({ ...target, apiKey: apiKeyFor('source') });
+  const client = new StackClient({ ...source.target, apiKey: source.apiKey });
   try {
     const rights = (await client.authInfo()).rights;
     if (!hasRight(rights, RIGHT.readKeys)) throw new UsageError('the source API key cannot read device keys (RIGHT_APPLICATION_DEVICES_READ_KEYS): an export without keys cannot be imported');

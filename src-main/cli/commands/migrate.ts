@@ -6,32 +6,34 @@ import { createRunDir, newRunId, readManifest, runFiles, writeManifest, type Run
 import { openSides, startRun } from '../../migration/session.js';
 import { readDevicesJson } from '../../migration/files/devices-json.js';
 import { redactKeys } from '../../migration/shape.js';
-import { apiKeyFor, connectionFlags, deviceSelection, type Flags, optionsFromFlags, requireFlag, UsageError, intFlag } from '../args.js';
+import { deviceSelection, type Flags, optionsFromFlags, requireFlag, UsageError, intFlag } from '../args.js';
+import { resolveKey, resolveSide } from '../sides.js';
 import type { Output } from '../output.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
 /** plan (and migrate --dry-run) and migrate from a live source. */
 export async function planOrMigrate(flags: Flags, out: Output, opts: { execute: boolean }): Promise<number> {
-  const sourceTarget = connectionFlags(flags, 'source');
-  const targetTarget = connectionFlags(flags, 'target');
-  const sourceApp = requireFlag(flags, 'source-app');
-  const targetApp = requireFlag(flags, 'target-app');
+  // Flags first (a usage error before any keychain or network access), then the sides.
   const options = optionsFromFlags(flags);
   const selection = deviceSelection(flags);
+  const source = await resolveSide(flags, 'source');
+  const target = await resolveSide(flags, 'target');
+  const sourceApp = flags['source-app'] ?? source.appId ?? requireFlag(flags, 'source-app');
+  const targetApp = flags['target-app'] ?? target.appId ?? requireFlag(flags, 'target-app');
   const concurrency = intFlag('concurrency', flags.concurrency, 1);
   const maxRate = intFlag('max-rate', flags['max-rate'], 1);
   const manifestBase = {
-    source: { kind: 'stack' as const, ...sourceTarget, appId: sourceApp },
-    target: { ...targetTarget, appId: targetApp },
+    source: { kind: 'stack' as const, ...source.target, appId: sourceApp },
+    target: { ...target.target, appId: targetApp },
     ...(maxRate ? { maxRequestsPerSecond: maxRate } : {}),
   };
-  const sides = await openSides(manifestBase, { source: apiKeyFor('source'), target: apiKeyFor('target') }, undefined, { maxRequestsPerSecond: maxRate });
+  const sides = await openSides(manifestBase, { source: source.apiKey, target: target.apiKey }, undefined, { maxRequestsPerSecond: maxRate });
   try {
-    const source = sides.source as Extract<typeof sides.source, { kind: 'stack' }>;
-    const deviceIds = 'all' in selection ? (await source.client.listDevices(sourceApp, { paths: [] })).devices.map((d) => d.ids.device_id) : selection.ids;
+    const sourceSide = sides.source as Extract<typeof sides.source, { kind: 'stack' }>;
+    const deviceIds = 'all' in selection ? (await sourceSide.client.listDevices(sourceApp, { paths: [] })).devices.map((d) => d.ids.device_id) : selection.ids;
     out.info(`Planning ${deviceIds.length} device(s)…`);
-    const plan = await planMigration({ source, target: sides.target, deviceIds, options });
+    const plan = await planMigration({ source: sourceSide, target: sides.target, deviceIds, options });
     return await afterPlan({ plan, flags, out, execute: opts.execute && !flags['dry-run'], concurrency, manifestBase, sides });
   } finally {
     sides.close();
@@ -41,8 +43,8 @@ export async function planOrMigrate(flags: Flags, out: Output, opts: { execute: 
 /** import: devices of a devices.json file created on the target through the same path. */
 export async function importFile(flags: Flags, out: Output): Promise<number> {
   const file = requireFlag(flags, 'file');
-  const targetTarget = connectionFlags(flags, 'target');
-  const targetApp = requireFlag(flags, 'target-app');
+  const target = await resolveSide(flags, 'target');
+  const targetApp = flags['target-app'] ?? target.appId ?? requireFlag(flags, 'target-app');
   const options = optionsFromFlags(flags);
   const concurrency = intFlag('concurrency', flags.concurrency, 1);
   const { devices, problems } = await readDevicesJson(file).catch((err: unknown) => {
@@ -56,8 +58,8 @@ export async function importFile(flags: Flags, out: Output): Promise<number> {
   }
   const byId = new Map(devices.map((d) => [d.ids.device_id, d] as [string, EndDevice]));
   const maxRate = intFlag('max-rate', flags['max-rate'], 1);
-  const manifestBase = { source: { kind: 'file' as const, path: file }, target: { ...targetTarget, appId: targetApp }, ...(maxRate ? { maxRequestsPerSecond: maxRate } : {}) };
-  const sides = await openSides(manifestBase, { target: apiKeyFor('target') }, byId, { maxRequestsPerSecond: maxRate });
+  const manifestBase = { source: { kind: 'file' as const, path: file }, target: { ...target.target, appId: targetApp }, ...(maxRate ? { maxRequestsPerSecond: maxRate } : {}) };
+  const sides = await openSides(manifestBase, { target: target.apiKey }, byId, { maxRequestsPerSecond: maxRate });
   try {
     const plan = await planMigration({ source: sides.source, target: sides.target, deviceIds: [...byId.keys()], options });
     return await afterPlan({ plan, flags, out, execute: !flags['dry-run'], concurrency, manifestBase, sides });
@@ -108,7 +110,8 @@ export async function resumeRun(flags: Flags, out: Output): Promise<number> {
     if (problems.length > 0) throw new UsageError(`${manifest.source.path} changed since the run started and is no longer valid`);
     fileDevices = new Map(devices.map((d) => [d.ids.device_id, d]));
   }
-  const sides = await openSides(manifest, { source: manifest.source.kind === 'stack' ? apiKeyFor('source') : undefined, target: apiKeyFor('target') }, fileDevices, { maxRequestsPerSecond: manifest.maxRequestsPerSecond });
+  const keys = { source: manifest.source.kind === 'stack' ? await resolveKey(flags, 'source') : undefined, target: await resolveKey(flags, 'target') };
+  const sides = await openSides(manifest, keys, fileDevices, { maxRequestsPerSecond: manifest.maxRequestsPerSecond });
   try {
     out.info(`Resuming the run in ${runDir}…`);
     return await runManifest(runDir, manifest, sides, flags, out, 0);

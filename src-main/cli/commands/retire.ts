@@ -2,7 +2,8 @@
 import { readManifest, runFiles } from '../../migration/run-dir.js';
 import { openSides } from '../../migration/session.js';
 import { listAwaitingReprogram, retireReprogrammed } from '../../migration/retire.js';
-import { apiKeyFor, deviceSelection, type Flags, requireFlag, UsageError } from '../args.js';
+import { deviceSelection, type Flags, requireFlag, UsageError } from '../args.js';
+import { resolveKey } from '../sides.js';
 import type { Output } from '../output.js';
 import { EXIT } from './migrate.js';
 
@@ -18,7 +19,7 @@ export async function retireDevices(flags: Flags, out: Output): Promise<number> 
   const ids = 'all' in selection ? waiting : selection.ids;
   const notWaiting = ids.filter((id) => !waiting.includes(id));
   if (notWaiting.length > 0) throw new UsageError(`not waiting for re-programming in this run: ${notWaiting.join(', ')}`);
-  const sides = await openSides(manifest, { source: apiKeyFor('source'), target: apiKeyFor('target') });
+  const sides = await openSides(manifest, { source: await resolveKey(flags, 'source'), target: await resolveKey(flags, 'target') });
   try {
     const source = sides.source as Extract<typeof sides.source, { kind: 'stack' }>;
     const { retired, failed } = await retireReprogrammed(journalPath, source, ids, (e) => out.event(e));

@@ -76,7 +76,7 @@ describe('dry runs and plans', () => {
 
 describe('bad input changes nothing', () => {
   it.each([
-    [['migrate', '--all'], /give --source URL/],
+    [['migrate', '--all', '--target', 'http://127.0.0.1:1'], /give --source URL/],
     [['migrate', '--source', 'http://127.0.0.1:1', '--target', 'http://127.0.0.1:1', '--source-app', 'a-b', '--target-app', 'c-d'], /select devices with --devices/],
     [['migrate', '--source', 'http://127.0.0.1:1', '--target', 'http://127.0.0.1:1', '--source-app', 'a-b', '--target-app', 'c-d', '--devices', 'a', '--all'], /either --devices or --all/],
     [['migrate', '--all', '--api-key', 'x'], /Unknown option '--api-key'/],

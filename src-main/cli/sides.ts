@@ -1,0 +1,39 @@
+// Where the CLI gets a deployment and its API key: from --source/--target flags and the
+// environment, or from a connection saved by the desktop app (its key from the keychain).
+import { ConnectionsFile, keytarSecretStore, DEFAULT_SERVICE } from '../credentials/index.js';
+import { targetOfConnection } from '../ipc/connection-registry.js';
+import { userDataDir } from '../migration/run-dir.js';
+import type { ConnectionTarget } from '../stack/connection.js';
+import { apiKeyFor, connectionFlags, type Flags, UsageError } from './args.js';
+
+type Side = 'source' | 'target';
+
+async function savedConnection(name: string, env: NodeJS.ProcessEnv) {
+  const file = new ConnectionsFile(userDataDir(env));
+  const all = await file.list();
+  const found = all.find((c) => c.id === name || c.name === name);
+  if (!found) {
+    const names = all.map((c) => `"${c.name}"`).join(', ');
+    throw new UsageError(`no saved connection "${name}" in ${file.path}${names ? ` (saved: ${names})` : ''}`);
+  }
+  // The service name can be changed for tests only; the app and the CLI share the default.
+  const secrets = keytarSecretStore(env.STACK_MIGRATOR_KEYCHAIN_SERVICE || DEFAULT_SERVICE);
+  const apiKey = await secrets.get(found.id);
+  if (!apiKey) throw new UsageError(`the keychain holds no API key for the connection "${found.name}": add it again in the app`);
+  return { connection: found, apiKey };
+}
+
+/** A side's deployment, key and default application. */
+export async function resolveSide(flags: Flags, side: Side, env = process.env): Promise<{ target: ConnectionTarget; apiKey: string; appId?: string }> {
+  const saved = flags[`${side}-connection`];
+  if (!saved) return { target: connectionFlags(flags, side), apiKey: apiKeyFor(side, env) };
+  if (flags[side] || flags[`${side}-is`] || flags[`${side}-cluster`]) throw new UsageError(`give either --${side}-connection or --${side} URL, not both`);
+  const { connection, apiKey } = await savedConnection(saved, env);
+  return { target: targetOfConnection(connection), apiKey, appId: connection.applicationId };
+}
+
+/** Only the key of a side (resume, retire: the run folder knows the deployments). */
+export async function resolveKey(flags: Flags, side: Side, env = process.env): Promise<string> {
+  const saved = flags[`${side}-connection`];
+  return saved ? (await savedConnection(saved, env)).apiKey : apiKeyFor(side, env);
+}
