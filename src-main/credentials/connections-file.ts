@@ -1,11 +1,13 @@
 // Connection metadata in <userData>/connections.json: name, preset, URLs, application id,
 // key id and rights — never the key (that is in the keychain, account = connection id).
 // Validated with zod on every read; written atomically (temp file, fsync, rename), mode 0600.
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { presetSchema } from '../ipc/contract.js';
+
+export { writeFileAtomic };
 
 export const storedConnectionSchema = z.object({
   id: z.string().min(1).max(200),
@@ -29,27 +31,7 @@ export class ConnectionsFileError extends Error {
   override readonly name = 'ConnectionsFileError';
 }
 
-/** Writes a file so that readers see the old or the new content, never a mix. */
-export async function writeFileAtomic(path: string, text: string, mode = 0o600): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'wx', mode);
-  try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
+
 
 export class ConnectionsFile {
   readonly path: string;

@@ -7,6 +7,7 @@ import type { Sides } from '../migration/session.js';
 import { conflict, notFound } from './errors.js';
 import type { HandlerContext, HandlersOf } from './handlers.js';
 import { openRunSides, redactEvent, type RunSide } from './run-registry.js';
+import { planSelection } from '../migration/planner.js';
 
 type Channels = 'run:start' | 'run:pause' | 'run:resume' | 'run:cancel' | 'run:retry-failed' | 'run:retire';
 
@@ -18,7 +19,7 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       if (!stored) throw notFound('This plan is no longer available: create the plan again.');
       const { plan } = stored;
       if (plan.blockers.length > 0) throw conflict(`The plan is blocked: ${plan.blockers.map((b) => b.message).join(' ')}`);
-      const ready = plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId);
+      const { ready, blocked } = planSelection(plan);
       if (ready.length === 0) throw conflict(`No device of the plan is ready to migrate (${plan.counts.blocked} blocked, ${plan.counts.alreadyMigrated} already migrated).`);
       if (runs.anyRunning()) throw conflict('A run is in progress: wait for it to finish or cancel it first.');
       const side: RunSide = {
@@ -30,7 +31,6 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       const sides = await openRunSides(ctx.connections, stored.manifestBase, side);
       try {
         ctx.plans.take(planId); // a plan runs once: a second start would find its devices moved
-        const blocked = plan.devices.filter((d) => d.status === 'blocked').map((d) => ({ deviceId: d.sourceId, reasons: d.blockers.map((b) => b.message) }));
         const { runId, runDir, manifest } = await runs.create({
           manifest: { ...stored.manifestBase, options: plan.options, deviceIds: ready, blocked, ...(concurrency ? { concurrency } : {}) },
           side, plan, // the plan's device records have their keys redacted by the planner

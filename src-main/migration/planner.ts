@@ -49,6 +49,14 @@ export interface PlanInput {
 
 const issue = (code: string, message: string): PlanIssue => ({ code, message });
 
+/** What a run of the plan takes on: the ready devices, and the blocked ones with why. */
+export function planSelection(plan: Pick<Plan, 'devices'>): { ready: string[]; blocked: { deviceId: string; reasons: string[] }[] } {
+  return {
+    ready: plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId),
+    blocked: plan.devices.filter((d) => d.status === 'blocked').map((d) => ({ deviceId: d.sourceId, reasons: d.blockers.map((b) => b.message) })),
+  };
+}
+
 export async function planMigration(input: PlanInput): Promise<Plan> {
   const { source, target, options, signal } = input;
   const blockers: PlanIssue[] = [];

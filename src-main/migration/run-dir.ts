@@ -1,9 +1,10 @@
 // A run's folder: its manifest (what was asked, no secrets), journal, plan, report and
 // re-programming sheet. The manifest is what `resume` needs besides the API keys.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomic } from '../files/atomic-write.js';
 import { migrationOptionsSchema } from './options.js';
 
 export const runManifestSchema = z.object({
@@ -52,7 +53,8 @@ export async function createRunDir(runDir: string | undefined, runId: string): P
 }
 
 export async function writeManifest(runDir: string, manifest: RunManifest): Promise<void> {
-  await writeFile(runFiles(runDir).manifest, JSON.stringify(manifest, null, 2), { mode: 0o600 });
+  // Atomic: a run killed while starting leaves no run.json or a whole one, never a torn one.
+  await writeFileAtomic(runFiles(runDir).manifest, JSON.stringify(manifest, null, 2));
 }
 
 export async function readManifest(runDir: string): Promise<RunManifest> {

@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import type { StackEvent } from '../stack/schemas.js';
 import { Journal, readJournal, type DeviceJournalState } from './journal.js';
 import { AdaptiveLimiter } from './limiter.js';
-import type { MigrationOptions } from './options.js';
+import { targetDeviceId, type MigrationOptions } from './options.js';
 import { migrateDevice, type Outcome, type SourceSide, type TargetSide } from './pipeline.js';
 import type { DeviceState, ProgressEvent } from './progress.js';
 import { JoinWatcher } from './watch.js';
@@ -183,7 +183,7 @@ export class MigrationRun {
   private startWatching() {
     const { target } = this.config;
     const byTargetId = new Map<string, string>();
-    for (const id of this.config.deviceIds) byTargetId.set(this.config.options.idMapping.kind === 'prefix' ? `${this.config.options.idMapping.prefix}${id}` : id, id);
+    for (const id of this.config.deviceIds) byTargetId.set(targetDeviceId(id, this.config.options.idMapping), id);
     this.watcher = new JoinWatcher(target.client, target.appId, (event: StackEvent, targetId: string) => {
       const sourceId = byTargetId.get(targetId);
       if (!sourceId) return;

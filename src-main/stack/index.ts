@@ -7,5 +7,5 @@ export { streamEvents, type EventFilter, type EventStreamItem } from './events.j
 export { JsonStreamSplitter } from './json-stream.js';
 export type { RequestObserver, ResponseInfo, RateLimitInfo } from './http.js';
 export * from './schemas.js';
-export { COMPONENTS, CREATE_ORDER, splitGetPaths, splitSetPaths, bodyFor, FieldMaskError, type Component } from './split.js';
+export { COMPONENTS, splitGetPaths, splitSetPaths, bodyFor, FieldMaskError, type Component } from './split.js';
 export * from './paths.js';

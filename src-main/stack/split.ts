@@ -6,8 +6,6 @@ import { getAtPath, isCoveredBy, isObject, pickPaths, type JsonObject } from './
 
 export const COMPONENTS = ['is', 'js', 'ns', 'as'] as const;
 export type Component = (typeof COMPONENTS)[number];
-/** The order the official clients write a new device in (and read it). */
-export const CREATE_ORDER: readonly Component[] = ['is', 'js', 'ns', 'as'];
 
 const toSets = (t: Record<Component, readonly string[]>) =>
   Object.fromEntries(COMPONENTS.map((c) => [c, new Set(t[c])])) as Record<Component, Set<string>>;

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planMigration } from '../../src-main/migration/planner.js';
+import { planMigration, planSelection } from '../../src-main/migration/planner.js';
 import { migrationOptionsSchema, type MigrationOptionsInput } from '../../src-main/migration/options.js';
 import { newRunId, writeManifest, type RunManifest } from '../../src-main/migration/run-dir.js';
 import { startRun } from '../../src-main/migration/session.js';
@@ -15,10 +15,10 @@ export async function migrate(fleet: Fleet, opts: { options?: MigrationOptionsIn
   const deviceIds = opts.deviceIds ?? fleet.source.listDeviceIds(fleet.sourceApp);
   const plan = await planMigration({ source: sides.source, target: sides.target, deviceIds, options });
   const runDir = opts.runDir ?? mkdtempSync(join(tmpdir(), 'sm-run-'));
+  const { ready, blocked } = planSelection(plan);
   const manifest: RunManifest = {
     version: 1, runId: newRunId(), createdAt: new Date().toISOString(), ...fleet.manifestBase, options,
-    deviceIds: plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId),
-    blocked: plan.devices.filter((d) => d.status === 'blocked').map((d) => ({ deviceId: d.sourceId, reasons: d.blockers.map((b) => b.message) })),
+    deviceIds: ready, blocked,
   };
   const events: ProgressEvent[] = [];
   if (plan.blockers.length > 0) {

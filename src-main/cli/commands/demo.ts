@@ -2,7 +2,7 @@
 // The headless proof that the main job works, end to end over real HTTP on loopback.
 import { getAtPath } from '../../stack/paths.js';
 import { startDemoWorkspace } from '../../demo/workspace.js';
-import { planMigration } from '../../migration/planner.js';
+import { planMigration, planSelection } from '../../migration/planner.js';
 import { migrationOptionsSchema } from '../../migration/options.js';
 import { createRunDir, newRunId, runFiles, writeManifest, type RunManifest } from '../../migration/run-dir.js';
 import { openSides, startRun, writeRunFiles } from '../../migration/session.js';
@@ -32,10 +32,9 @@ export async function runDemo(flags: Flags, out: Output, countFlag: string | und
       out.plan(plan);
       const runId = newRunId();
       const runDir = await createRunDir(flags['run-dir'], runId);
+      const { ready, blocked } = planSelection(plan);
       const manifest: RunManifest = {
-        version: 1, runId, createdAt: new Date().toISOString(), ...manifestBase, options,
-        deviceIds: plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId),
-        blocked: plan.devices.filter((d) => d.status === 'blocked').map((d) => ({ deviceId: d.sourceId, reasons: d.blockers.map((b) => b.message) })),
+        version: 1, runId, createdAt: new Date().toISOString(), ...manifestBase, options, deviceIds: ready, blocked,
       };
       await writeManifest(runDir, manifest);
       const { run, finished } = startRun({

@@ -1,11 +1,10 @@
 // plan, migrate, import and resume: one path from a selection to a finished run.
 import { writeFile } from 'node:fs/promises';
 import type { EndDevice } from '../../stack/schemas.js';
-import { planMigration, type Plan } from '../../migration/planner.js';
+import { planMigration, planSelection, type Plan } from '../../migration/planner.js';
 import { createRunDir, newRunId, readManifest, runFiles, writeManifest, type RunManifest } from '../../migration/run-dir.js';
 import { openSides, startRun } from '../../migration/session.js';
 import { readDevicesJson } from '../../migration/files/devices-json.js';
-import { redactKeys } from '../../migration/shape.js';
 import { deviceSelection, type Flags, optionsFromFlags, requireFlag, UsageError, intFlag } from '../args.js';
 import { resolveKey, resolveSide } from '../sides.js';
 import type { Output } from '../output.js';
@@ -74,14 +73,13 @@ async function afterPlan(args: {
 }): Promise<number> {
   const { plan, flags, out } = args;
   out.plan(plan);
-  const ready = plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId);
-  const blocked = plan.devices.filter((d) => d.status === 'blocked').map((d) => ({ deviceId: d.sourceId, reasons: d.blockers.map((b) => b.message) }));
+  const { ready, blocked } = planSelection(plan);
   const alreadyMigrated = plan.counts.alreadyMigrated;
   const planBlocked = plan.blockers.length > 0 || (ready.length === 0 && blocked.length > 0);
   if (!args.execute || planBlocked) {
     if (flags['run-dir']) {
       const dir = await createRunDir(flags['run-dir'], newRunId());
-      await writeFile(runFiles(dir).plan, JSON.stringify(redactPlan(plan), null, 2));
+      await writeFile(runFiles(dir).plan, JSON.stringify(plan, null, 2)); // the planner redacts keys
     }
     if (planBlocked) out.info('The plan is blocked: nothing was written.');
     out.summary({ migrated: 0, failed: 0, skipped: alreadyMigrated, blocked: blocked.length, runDir: flags['run-dir'] ?? '', dryRun: !args.execute });
@@ -94,7 +92,7 @@ async function afterPlan(args: {
     deviceIds: ready, blocked, ...(args.concurrency ? { concurrency: args.concurrency } : {}),
   };
   await writeManifest(runDir, manifest);
-  await writeFile(runFiles(runDir).plan, JSON.stringify(redactPlan(plan), null, 2));
+  await writeFile(runFiles(runDir).plan, JSON.stringify(plan, null, 2));
   return runManifest(runDir, manifest, args.sides, flags, out, alreadyMigrated);
 }
 
@@ -153,7 +151,4 @@ async function waitForJoins(run: { states: Map<string, string> }, seconds: numbe
   while (Date.now() < until && waiting() > 0) await new Promise((r) => setTimeout(r, 250));
 }
 
-function redactPlan(plan: Plan): Plan {
-  return { ...plan, devices: plan.devices.map((d) => ({ ...d, ...(d.target ? { target: redactKeys(d.target) } : {}) })) };
-}
 
