@@ -28,8 +28,12 @@ export const deviceFactsSchema = z.object({
   joinEui: z.string().optional(),
   activation: z.enum(['otaa', 'abp']),
   lorawan11: z.boolean(),
-  /** schedule_downlinks on the source before we quieted it. */
+  /** schedule_downlinks on the source before we quieted it, restored exactly on rollback. */
+  downlinksBefore: z.enum(['on', 'off', 'unset']).optional(),
+  /** Journals of earlier versions: false = off, true = on or unset. */
   scheduleDownlinksBefore: z.boolean().optional(),
+  /** The root keys the source's Join Server held: every one is rotated on retirement. */
+  rootKeys: z.array(z.enum(['app_key', 'nwk_key'])).optional(),
   retireAction: z.enum(['rotate-keys', 'delete', 'none']).optional(),
   /** New keys were generated on the target: the device must be re-programmed (sheet). */
   reprogram: z.boolean().optional(),

@@ -2,14 +2,15 @@
 // read → quiet source → create on target → verify → retire source. Resumable from any
 // journaled step; rolled back (target removed, source downlinks restored) when a step
 // before "verified" fails or the run is cancelled.
-import { DeviceCreateError, StackError, writablePathsOf, type StackClient } from '../stack/index.js';
+import { DeviceCreateError, writablePathsOf, type StackClient } from '../stack/index.js';
 import type { Component } from '../stack/split.js';
+import type { JsonObject } from '../stack/paths.js';
 import type { EndDevice } from '../stack/schemas.js';
-import { getAtPath } from '../stack/paths.js';
 import type { DeviceFacts, DeviceJournalState, Journal } from './journal.js';
 import type { MigrationOptions } from './options.js';
 import { targetDeviceId } from './options.js';
-import { activationOf, isLoRaWAN11, randomKey, rootKeyNames, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type ServerAddresses } from './shape.js';
+import { activationOf, downlinkSettingOf, isLoRaWAN11, randomKey, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type DownlinkSetting, type ServerAddresses } from './shape.js';
+import { joinableWith, presentRootKeys, ROOT_KEY_NAMES, rootKeysToGenerate, type RootKeyName } from './join-state.js';
 import { differences, isKeyPath } from './verify.js';
 import type { DeviceState } from './progress.js';
 
@@ -102,30 +103,31 @@ async function createAndVerify(
   const { journal, target } = ctx;
   checkpoint(ctx);
   ctx.emit(sourceId, 'reading');
-  const { device: source } = await readSource(ctx, sourceId);
-  const keyPresent = (p: string) => typeof getAtPath(source, p) === 'string';
+  const { device: source, absent: sourceAbsent } = await readSource(ctx, sourceId);
+  // PUT on the NS is an upsert: quieting a device the NS does not hold would create a stub there.
+  if (sourceAbsent.includes('ns')) throw new Error('The device has no Network Server registration on the source: its downlinks cannot be turned off.');
   Object.assign(facts, {
     targetId: targetDeviceId(sourceId, ctx.options.idMapping),
     devEui: source.ids.dev_eui?.toUpperCase(),
     joinEui: source.ids.join_eui?.toUpperCase(),
     activation: activationOf(source),
     lorawan11: isLoRaWAN11(source),
+    rootKeys: presentRootKeys(source),
   });
 
   // Quiet the source first, remembering what it was, so the target is never a second live registration.
-  if (ctx.source.kind === 'stack' && facts.scheduleDownlinksBefore === undefined) {
-    const before = getAtPath(source, 'mac_settings.schedule_downlinks');
-    facts.scheduleDownlinksBefore = before !== false;
+  if (ctx.source.kind === 'stack' && downlinksBefore(facts) === undefined) {
+    facts.downlinksBefore = downlinkSettingOf(source);
     checkpoint(ctx);
     await journal.step(sourceId, 'quieting', { facts });
     ctx.emit(sourceId, 'quieting', { targetId: facts.targetId });
-    await setScheduleDownlinks(ctx, facts, sourceId, false);
+    await setScheduleDownlinks(ctx, facts, sourceId, 'off');
     journal.stepSoon(sourceId, 'quieted'); // lost in a crash: quieting again is harmless
   } else if (ctx.source.kind === 'stack' && requiet) {
     checkpoint(ctx);
     await journal.step(sourceId, 'quieting');
     ctx.emit(sourceId, 'quieting', { targetId: facts.targetId });
-    await setScheduleDownlinks(ctx, facts, sourceId, false);
+    await setScheduleDownlinks(ctx, facts, sourceId, 'off');
     journal.stepSoon(sourceId, 'quieted');
   }
 
@@ -141,14 +143,14 @@ async function createAndVerify(
   if (facts.activation === 'abp' && ctx.options.abpMode === 'new-session') {
     newDevAddr = await target.client.generateDevAddr({ signal: ctx.signal });
     for (const name of sessionKeyNames(source)) newKeys[name] = randomKey();
-  } else if (facts.activation === 'otaa' && !rootKeyNames(source).every((n) => keyPresent(`root_keys.${n}.key`))) {
+  } else if (facts.activation === 'otaa' && !joinableWith(source)) {
     if (!ctx.options.generateKeysForExternalJoinServer) throw new Error('The root keys cannot be read on the source (external Join Server or missing right): not migrated.');
-    for (const name of rootKeyNames(source)) newKeys[name] = randomKey();
+    for (const name of rootKeysToGenerate(source)) newKeys[name] = randomKey();
   }
   if (Object.keys(newKeys).length > 0) facts.reprogram = true;
   const planned = shapeTargetDevice({
     source, options: ctx.options, targetHost: target.client.clusterHost, targetAddresses: target.addresses,
-    scheduleDownlinksBefore: facts.scheduleDownlinksBefore, newDevAddr, newKeys,
+    downlinksBefore: downlinksBefore(facts), newDevAddr, newKeys,
   });
 
   checkpoint(ctx);
@@ -172,10 +174,20 @@ async function createAndVerify(
   journal.stepSoon(sourceId, 'verified');
 }
 
-async function setScheduleDownlinks(ctx: PipelineContext, facts: Partial<DeviceFacts>, sourceId: string, value: boolean) {
+/** schedule_downlinks before our quieting; journals of earlier versions kept a boolean (true: on or unset). */
+function downlinksBefore(facts: Partial<DeviceFacts>): DownlinkSetting | undefined {
+  if (facts.downlinksBefore) return facts.downlinksBefore;
+  if (facts.scheduleDownlinksBefore === undefined) return undefined;
+  // "Unset" is the safe reading of an old `true`: the NS schedules downlinks either way, and refuses `true` for multicast devices.
+  return facts.scheduleDownlinksBefore ? 'unset' : 'off';
+}
+
+/** Sets schedule_downlinks on the source NS: on, off, or unset (the path masked without a value clears it). */
+async function setScheduleDownlinks(ctx: PipelineContext, facts: Partial<DeviceFacts>, sourceId: string, value: DownlinkSetting) {
   if (ctx.source.kind !== 'stack') return;
   const ids = { device_id: sourceId, application_ids: { application_id: ctx.source.appId }, ...(facts.devEui ? { dev_eui: facts.devEui } : {}), ...(facts.joinEui ? { join_eui: facts.joinEui } : {}) };
-  await ctx.source.client.setDevice(ctx.source.appId, { ids, mac_settings: { schedule_downlinks: value } }, [QUIET_PATH]);
+  const mac_settings: JsonObject = value === 'unset' ? {} : { schedule_downlinks: value === 'on' };
+  await ctx.source.client.setDevice(ctx.source.appId, { ids, mac_settings }, [QUIET_PATH]);
 }
 
 /** Undoes a failed or cancelled device: target parts removed, source downlinks as before. */
@@ -188,9 +200,10 @@ async function rollBack(ctx: PipelineContext, sourceId: string, facts: Partial<D
       ok = false;
     }
   }
-  if (ctx.source.kind === 'stack' && facts.scheduleDownlinksBefore !== undefined) {
+  const before = downlinksBefore(facts);
+  if (ctx.source.kind === 'stack' && before !== undefined) {
     try {
-      await setScheduleDownlinks(ctx, facts, sourceId, facts.scheduleDownlinksBefore);
+      await setScheduleDownlinks(ctx, facts, sourceId, before);
     } catch {
       ok = false;
     }
@@ -237,22 +250,22 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
   return 'migrated';
 }
 
-/** Rotates the root keys to fresh random ones, or deletes the device, on the source. */
+/**
+ * Rotates every root key the source held to fresh random ones, or deletes the device, on the
+ * source. A PUT on the Join Server is an upsert: a device no longer there (deleted by hand)
+ * is left alone instead of coming back as a stub holding its EUIs.
+ */
 export async function retireSource(source: Extract<SourceSide, { kind: 'stack' }>, sourceId: string, facts: Partial<DeviceFacts>, action: 'rotate-keys' | 'delete') {
   if (action === 'delete') {
     await source.client.deleteDevice(source.appId, sourceId);
     return;
   }
-  const names = facts.lorawan11 ? ['app_key', 'nwk_key'] : ['app_key'];
+  const onJs = await source.client.getDevicePart('js', source.appId, sourceId, ['root_keys.root_key_id'], { tolerateNotFound: true });
+  if (!onJs) return; // nothing left that could join there
+  const names: readonly RootKeyName[] = facts.rootKeys?.length ? facts.rootKeys : ROOT_KEY_NAMES;
   const device = {
     ids: { device_id: sourceId, application_ids: { application_id: source.appId }, dev_eui: facts.devEui ?? '', join_eui: facts.joinEui ?? '' },
     root_keys: Object.fromEntries(names.map((n) => [n, { key: randomKey() }])),
   } as EndDevice;
-  try {
-    await source.client.setDevice(source.appId, device, names.map((n) => `root_keys.${n}.key`));
-  } catch (err) {
-    // Already gone from the source's Join Server (deleted by hand): nothing left that could join there.
-    if (err instanceof StackError && err.is('NotFound')) return;
-    throw err;
-  }
+  await source.client.setDevice(source.appId, device, names.map((n) => `root_keys.${n}.key`));
 }

@@ -5,7 +5,8 @@ import { getAtPath } from '../stack/paths.js';
 import type { EndDevice } from '../stack/schemas.js';
 import { checkRights, hasRight, RIGHT, type PlanIssue } from './preflight.js';
 import { isValidDeviceId, targetDeviceId, type MigrationOptions } from './options.js';
-import { activationOf, isLoRaWAN11, redactKeys, rootKeyNames, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type ServerAddresses } from './shape.js';
+import { joinableWith, presentRootKeys } from './join-state.js';
+import { activationOf, isLoRaWAN11, redactKeys, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type ServerAddresses } from './shape.js';
 import type { SourceSide } from './pipeline.js';
 import { mapLimit } from './concurrency.js';
 
@@ -164,18 +165,21 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
   if (!device.ids.dev_eui && activation === 'otaa') block('no-dev-eui', 'The OTAA device has no DevEUI.');
 
   if (activation === 'otaa') {
-    const keysReadable = rootKeyNames(device).every((n) => typeof getAtPath(device, `root_keys.${n}.key`) === 'string');
+    const present = presentRootKeys(device);
+    const keysReadable = joinableWith(device, present);
     if (!keysReadable) {
       if (options.generateKeysForExternalJoinServer) {
         warn('new-root-keys', 'Its root keys are not readable on the source (external Join Server): new keys will be generated and the device must be re-programmed with them.');
         plan.sourceChanges.push('After the target is verified: deleted from the source (new keys on the source could not stop it joining there).');
+      } else if (isLoRaWAN11(device) && present.includes('app_key')) {
+        block('no-nwk-key', 'LoRaWAN 1.1 device without a NwkKey: its Join Server cannot accept its joins.');
+      } else {
+        block('root-keys-unreadable', `Its root keys are not readable on the source${absent.includes('js') ? ' (they live on an external Join Server)' : ''}. Generate new keys (the device must then be re-programmed) or leave it.`);
       }
-      else block('root-keys-unreadable', `Its root keys are not readable on the source${absent.includes('js') ? ' (they live on an external Join Server)' : ''}. Generate new keys (the device must then be re-programmed) or leave it.`);
     }
-    if (isLoRaWAN11(device) && keysReadable && getAtPath(device, 'root_keys.nwk_key.key') === undefined) block('no-nwk-key', 'LoRaWAN 1.1 device without a NwkKey.');
     plan.sourceChanges.push('Downlinks turned off before the move (restored if the move fails).');
     if (keysReadable) plan.sourceChanges.push(options.otaaSourceAction === 'rotate-keys'
-      ? 'After the target is verified: AppKey replaced by a random key, so it can no longer join the source.'
+      ? `After the target is verified: ${present.map((n) => (n === 'app_key' ? 'AppKey' : 'NwkKey')).join(' and ')} replaced by random keys, so it can no longer join the source.`
       : 'After the target is verified: deleted from the source.');
     warn('otaa-rejoin', 'The device keeps its current session on the source until it joins again: a power cycle or a downlink may be needed to trigger the join.');
   } else {

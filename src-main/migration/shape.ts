@@ -3,17 +3,20 @@
 import { randomBytes } from 'node:crypto';
 import { getAtPath, isObject, pickPaths, setAtPath, type JsonObject } from '../stack/paths.js';
 import type { EndDevice } from '../stack/schemas.js';
+import { canonicalMacVersion, canonicalPhyVersion, isMacV11 } from '../stack/versions.js';
+import { JOIN_STATE_PATHS, presentRootKeys, ROOT_KEY_NAMES, ROOT_KEY_PATHS } from './join-state.js';
 import { targetDeviceId, type MigrationOptions } from './options.js';
 
-/** Source fields read for a migration (keys only when the key may read them). */
+/** Source fields read for a migration (key values only when the key may read them). */
 export function sourceReadPaths(canReadKeys: boolean): string[] {
   const base = [
     'name', 'description', 'attributes', 'version_ids', 'locations', 'serial_number', 'lora_alliance_profile_ids',
     'network_server_address', 'application_server_address', 'join_server_address',
     'lorawan_version', 'lorawan_phy_version', 'frequency_plan_id', 'supports_join', 'supports_class_b', 'supports_class_c',
     'mac_settings', 'multicast', 'session.dev_addr', 'formatters', 'skip_payload_crypto_override',
+    ...JOIN_STATE_PATHS,
   ];
-  return canReadKeys ? [...base, 'root_keys.app_key.key', 'root_keys.nwk_key.key', 'session.keys'] : base;
+  return canReadKeys ? [...base, ...ROOT_KEY_PATHS, 'session.keys'] : base;
 }
 
 /** Fields copied from the source for every device (besides identifiers and keys). */
@@ -28,7 +31,7 @@ export type ServerAddresses = Partial<Record<(typeof SERVER_ADDRESS_FIELDS)[numb
 
 export type Activation = 'otaa' | 'abp';
 export const activationOf = (d: JsonObject): Activation => (getAtPath(d, 'supports_join') === true ? 'otaa' : 'abp');
-export const isLoRaWAN11 = (d: JsonObject) => String(getAtPath(d, 'lorawan_version') ?? '').startsWith('MAC_V1_1');
+export const isLoRaWAN11 = (d: JsonObject) => isMacV11(getAtPath(d, 'lorawan_version'));
 
 export const randomKey = () => randomBytes(16).toString('hex').toUpperCase();
 
@@ -39,8 +42,8 @@ export interface ShapeInput {
   targetHost: string;
   /** …unless the target application names its own (the IS accepts only those). */
   targetAddresses?: ServerAddresses;
-  /** The source's schedule_downlinks before we quieted it (false only if the user had turned it off). */
-  scheduleDownlinksBefore?: boolean;
+  /** The source's schedule_downlinks before we quieted it. */
+  downlinksBefore?: DownlinkSetting;
   /** ABP new-session: the DevAddr the target allocated. */
   newDevAddr?: string;
   /** New keys (ABP new-session session keys, or root keys for an external-JS device). */
@@ -51,13 +54,27 @@ export interface ShapeInput {
 export function sessionKeyNames(device: JsonObject): string[] {
   return isLoRaWAN11(device) ? ['f_nwk_s_int_key', 's_nwk_s_int_key', 'nwk_s_enc_key', 'app_s_key'] : ['f_nwk_s_int_key', 'app_s_key'];
 }
-export const rootKeyNames = (device: JsonObject) => (isLoRaWAN11(device) ? ['app_key', 'nwk_key'] : ['app_key']);
+
+/**
+ * `mac_settings.schedule_downlinks` as the source had it: restored exactly on rollback
+ * (unset stays unset: the NS refuses `true` for multicast devices).
+ */
+export type DownlinkSetting = 'on' | 'off' | 'unset';
+export function downlinkSettingOf(device: JsonObject): DownlinkSetting {
+  const v = getAtPath(device, 'mac_settings.schedule_downlinks');
+  return v === true ? 'on' : v === false ? 'off' : 'unset';
+}
 
 /** The device to create on the target. */
 export function shapeTargetDevice(input: ShapeInput): EndDevice {
   const { source, options } = input;
   const ids = source.ids;
   const target = pickPaths(source, COPIED) as JsonObject;
+  // Files may name versions by alias ("1.1", "V1_0_4"): the server's own names decide which keys apply.
+  const macVersion = canonicalMacVersion(target.lorawan_version);
+  if (macVersion) target.lorawan_version = macVersion;
+  const phy = canonicalPhyVersion(target.lorawan_phy_version);
+  if (phy) target.lorawan_phy_version = phy;
   target.ids = {
     device_id: targetDeviceId(ids.device_id, options.idMapping),
     application_ids: { application_id: '' }, // set by the client to the target application
@@ -73,12 +90,24 @@ export function shapeTargetDevice(input: ShapeInput): EndDevice {
     delete mac.schedule_downlinks;
     if (Object.keys(mac).length === 0) delete target.mac_settings;
   }
-  if (input.scheduleDownlinksBefore === false) setAtPath(target, 'mac_settings.schedule_downlinks', false);
+  if (input.downlinksBefore === 'off') setAtPath(target, 'mac_settings.schedule_downlinks', false);
 
   if (activationOf(source) === 'otaa') {
-    for (const name of rootKeyNames(source)) {
-      const key = input.newKeys?.[name] ?? getAtPath(source, `root_keys.${name}.key`);
-      if (typeof key === 'string') setAtPath(target, `root_keys.${name}.key`, key.toUpperCase());
+    const generated = Object.keys(input.newKeys ?? {}).some((k) => k === 'app_key' || k === 'nwk_key');
+    if (generated) {
+      // New keys for a device whose keys stay on an external Join Server: nothing else of its JS state applies.
+      for (const name of ROOT_KEY_NAMES) {
+        const key = input.newKeys?.[name];
+        if (key) setAtPath(target, `root_keys.${name}.key`, key.toUpperCase());
+      }
+    } else {
+      // Every root key the source holds (a 1.0.x device with a NwkKey joins with it), its id,
+      // and the nonce state, so that the target's Join-Accepts are taken and its DevNonces accepted.
+      for (const name of presentRootKeys(source)) setAtPath(target, `root_keys.${name}.key`, String(getAtPath(source, `root_keys.${name}.key`)).toUpperCase());
+      for (const path of JOIN_STATE_PATHS) {
+        const v = getAtPath(source, path);
+        if (v !== undefined && v !== null) setAtPath(target, path, structuredClone(v));
+      }
     }
   } else if (options.abpMode === 'keep-session') {
     // Same DevAddr and keys; frame counters start again, so the target must accept the reset.

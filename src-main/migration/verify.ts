@@ -1,24 +1,25 @@
 // Compares a device read back from the target with the device we meant to create.
 import { getAtPath, isObject, leafPaths, type JsonObject } from '../stack/paths.js';
+import { canonicalMacVersion, canonicalPhyVersion } from '../stack/versions.js';
 
 const isZero = (v: unknown) =>
   v === undefined || v === null || v === false || v === 0 || v === '' || (isObject(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0);
 
-// Names the server accepts on write but writes back in another form: its canonical PHY names,
-// enums it marshals as numbers (RX_DELAY_5 → 5) and uint64 values as strings.
-const PHY_CANONICAL: Record<string, string> = {
-  TS001_V1_0: 'PHY_V1_0', TS001_V1_0_1: 'PHY_V1_0_1', RP001_V1_0_2: 'PHY_V1_0_2_REV_A', RP001_V1_0_2_REV_B: 'PHY_V1_0_2_REV_B',
-  RP001_V1_1_REV_A: 'PHY_V1_1_REV_A', RP001_V1_1_REV_B: 'PHY_V1_1_REV_B', RP001_V1_0_3_REV_A: 'PHY_V1_0_3_REV_A',
-};
-
+// Values the server accepts on write but writes back in another form: enums it marshals as
+// numbers (RX_DELAY_5 → 5), uint64 values as strings, hex in upper case.
 function normalize(v: unknown): unknown {
   if (typeof v !== 'string') return v;
-  if (PHY_CANONICAL[v]) return PHY_CANONICAL[v];
   const numbered = /^(?:RX_DELAY|DATA_RATE|DATA_RATE_OFFSET)_(\d+)$/.exec(v);
   if (numbered) return Number(numbered[1]);
   if (/^\d+$/.test(v)) return Number(v);
   return /^[0-9a-fA-F]+$/.test(v) ? v.toUpperCase() : v;
 }
+
+// Versions are written back under the server's own names ("1.1" → MAC_V1_1, RP001_V1_1_REV_B → PHY_V1_1_REV_B).
+const CANONICAL_AT: Record<string, (v: unknown) => string | undefined> = {
+  lorawan_version: canonicalMacVersion,
+  lorawan_phy_version: canonicalPhyVersion,
+};
 
 const normalizeDeep = (v: unknown): unknown => (Array.isArray(v) ? v.map(normalizeDeep) : normalize(v));
 
@@ -30,6 +31,8 @@ export function differences(planned: JsonObject, actual: JsonObject, ignore: (pa
     const want = getAtPath(planned, path);
     const got = getAtPath(actual, path);
     if (isZero(want) && isZero(got)) continue;
+    const canonical = CANONICAL_AT[path];
+    if (canonical && canonical(want) !== undefined && canonical(want) === canonical(got)) continue;
     if (JSON.stringify(normalizeDeep(want)) !== JSON.stringify(normalizeDeep(got))) out.push(path);
   }
   return out;

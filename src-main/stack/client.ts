@@ -69,7 +69,8 @@ export class StackClient {
       method: 'GET', url: this.url('is', '/auth_info'), route: 'auth_info', idempotent: true,
       operation: 'Check the API key', schema: authInfoSchema, signal: opts.signal,
     });
-    const rights = [...(data.api_key?.api_key.rights ?? data.oauth_access_token?.rights ?? []), ...(data.universal_rights ?? [])];
+    const own = data.api_key?.api_key.rights ?? data.oauth_access_token?.rights ?? [];
+    const rights = [...new Set([...own, ...(data.universal_rights?.rights ?? [])])];
     return { ...data, rights };
   }
 

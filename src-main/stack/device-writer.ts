@@ -1,5 +1,6 @@
 // Writes end devices across the components in the order the official clients use, with
 // rollback of the created parts when one fails and no blind repetition of a create.
+import { sameServerHost } from './addresses.js';
 import type { CallOptions, StackClient } from './client.js';
 import { componentName } from './client.js';
 import { StackError } from './errors.js';
@@ -71,7 +72,7 @@ export class DeviceWriter {
     // an external Join Server keeps its own keys). The AS gets a record for every device, even
     // one without AS fields, as the official SDK does.
     const jsAddress = device.join_server_address;
-    const onOwnJs = device.supports_join === true && (jsAddress === undefined || jsAddress === this.client.clusterHost);
+    const onOwnJs = device.supports_join === true && (typeof jsAddress !== 'string' || jsAddress === '' || sameServerHost(jsAddress, this.client.clusterHost));
     const parts = (['js', 'ns', 'as'] as const).filter((c) => (c === 'js' ? onOwnJs && split.js.length > 0 : c === 'as' || split[c].length > 0));
     const results = await Promise.allSettled(parts.map((c) => this.setPart(c, appId, device, split[c], opts, true)));
     const failure = results.findIndex((r) => r.status === 'rejected');

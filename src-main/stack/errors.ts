@@ -55,6 +55,8 @@ export interface StackErrorInit {
   correlationId?: string;
   serverMessage?: string;
   retryAfterMs?: number;
+  /** The answer is a rate limit (pkg/ratelimit's error, or one with X-Rate-Limit-* headers). */
+  rateLimited?: boolean;
   cause?: unknown;
 }
 
@@ -71,6 +73,7 @@ export class StackError extends Error {
   readonly serverMessage?: string;
   /** For 429: how long the server asked us to wait. */
   readonly retryAfterMs?: number;
+  private readonly rateLimited: boolean;
 
   constructor(init: StackErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -86,22 +89,28 @@ export class StackError extends Error {
     this.correlationId = init.correlationId;
     this.serverMessage = init.serverMessage;
     this.retryAfterMs = init.retryAfterMs;
+    this.rateLimited = init.rateLimited ?? false;
   }
 
   get codeName(): string | undefined {
     return this.grpcCode === undefined ? undefined : GRPC_CODE_NAMES[this.grpcCode];
   }
 
-  /** True for answers that prove the request was not applied and may be sent again. */
+  /**
+   * A rate limit: proven not applied, may be sent again after the wait. Other
+   * ResourceExhausted answers (a full downlink queue, a full pool) are not.
+   */
   get isRateLimited(): boolean {
-    return this.grpcCode === 8 || this.httpStatus === 429;
+    return this.rateLimited;
   }
 
   /** Failures where the request may not have reached the server or the server may recover. */
   get isTransient(): boolean {
     if (this.kind === 'network' || this.kind === 'timeout' || this.kind === 'refused') return true;
     if (this.kind === 'not-tts') return [502, 503, 504].includes(this.httpStatus ?? 0);
-    return this.kind === 'api' && ([502, 503, 504].includes(this.httpStatus ?? 0) || this.grpcCode === 14);
+    // Unavailable (14) and Aborted (10: a storage transaction that lost a race,
+    // pkg/redis:transaction_failed) succeed when sent again.
+    return this.kind === 'api' && ([502, 503, 504].includes(this.httpStatus ?? 0) || this.grpcCode === 14 || this.grpcCode === 10);
   }
 
   is(code: 'NotFound' | 'AlreadyExists' | 'PermissionDenied' | 'Unauthenticated' | 'InvalidArgument'): boolean {
@@ -120,7 +129,7 @@ export class StackError extends Error {
 }
 
 /** Builds the typed error from a The Things Stack error body. */
-export function apiError(body: ErrorBody, ctx: { operation: string; url: string; httpStatus: number; retryAfterMs?: number }): StackError {
+export function apiError(body: ErrorBody, ctx: { operation: string; url: string; httpStatus: number; retryAfterMs?: number; rateLimitHeaders?: boolean }): StackError {
   const detail = (body.details ?? []).map((d) => errorDetailsSchema.safeParse(d)).find((r) => r.success)?.data;
   const attributes = detail?.attributes;
   const init = {
@@ -136,7 +145,9 @@ export function apiError(body: ErrorBody, ctx: { operation: string; url: string;
     serverMessage: body.message,
     retryAfterMs: ctx.retryAfterMs,
   };
-  return new StackError({ ...init, message: `${ctx.operation}: ${explainApiError(init)}` });
+  const exhausted = body.code === 8 || ctx.httpStatus === 429;
+  const rateLimited = exhausted && ((detail?.namespace === 'pkg/ratelimit' && detail.name === 'rate_limit_exceeded') || ctx.rateLimitHeaders === true);
+  return new StackError({ ...init, rateLimited, retryAfterMs: rateLimited ? ctx.retryAfterMs : undefined, message: `${ctx.operation}: ${explainApiError({ ...init, rateLimited })}` });
 }
 
 const host = (url?: string) => {
@@ -148,7 +159,7 @@ const host = (url?: string) => {
 };
 
 /** What went wrong, in words, from the code, the error name and its attributes. */
-export function explainApiError(e: Pick<StackErrorInit, 'grpcCode' | 'errorName' | 'attributes' | 'serverMessage' | 'url'>): string {
+export function explainApiError(e: Pick<StackErrorInit, 'grpcCode' | 'errorName' | 'attributes' | 'serverMessage' | 'url' | 'rateLimited'>): string {
   const a = e.attributes ?? {};
   const server = e.serverMessage ? ` (server said: ${e.serverMessage})` : '';
   switch (e.errorName) {
@@ -175,7 +186,11 @@ export function explainApiError(e: Pick<StackErrorInit, 'grpcCode' | 'errorName'
     case 11:
       return `the server refused the request as invalid${server}`;
     case 8:
-      return `rate limit reached on ${host(e.url)}${server}`;
+      return e.rateLimited
+        ? `rate limit reached on ${host(e.url)}${server}`
+        : `${host(e.url)} has no room for this now (resource exhausted, not a rate limit)${server}`;
+    case 10:
+      return `${host(e.url)} aborted the request because of a conflicting change; it may be sent again${server}`;
     case 14:
       return `${host(e.url)} is temporarily unavailable${server}`;
     case 4:

@@ -18,7 +18,7 @@ export interface EventFilter {
 
 export type EventStreamItem =
   | { type: 'event'; event: StackEvent }
-  | { type: 'status'; connected: boolean; error?: StackError };
+  | { type: 'status'; connected: boolean; error?: StackError; /** The base URL whose stream this is. */ host?: string };
 
 function requestBody(f: EventFilter, after: string | undefined) {
   const application_ids = { application_id: f.applicationId };
@@ -29,27 +29,81 @@ function requestBody(f: EventFilter, after: string | undefined) {
 }
 
 /**
- * Yields events and connection status changes until the signal aborts. Errors that more
- * attempts cannot fix (a wrong key, missing rights) end the stream by throwing.
+ * Yields events and connection status changes until the signal aborts. Events are published
+ * inside the cluster that handles them, so one stream is followed per distinct base URL of
+ * the deployment (the Identity Server and the cluster differ on nam1 and au1, as the
+ * official SDK does), each reconnecting on its own; an event seen on two streams is
+ * yielded once (by `unique_id`). Errors that more attempts cannot fix (a wrong key,
+ * missing rights) end the whole stream by throwing.
  */
 export async function* streamEvents(client: StackClient, filter: EventFilter, signal: AbortSignal): AsyncGenerator<EventStreamItem> {
+  const bases = [...new Set([client.target.isUrl, client.target.clusterUrl])];
+  const recent = new RecentIds(5000);
+  const inner = new AbortController();
+  const stop = () => inner.abort();
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    for await (const item of merge(bases.map((base) => streamFrom(client, base, filter, inner.signal)))) {
+      if (item.type === 'event' && item.event.unique_id && !recent.add(item.event.unique_id)) continue;
+      yield item;
+    }
+  } finally {
+    signal.removeEventListener('abort', stop);
+    inner.abort(); // the other hosts' streams end with the first one that failed for good
+  }
+}
+
+/** The ids of the most recent events, to drop repeats (after a reconnect or from a second host). */
+class RecentIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly max: number) {}
+  /** False when the id was seen already. */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.max) this.ids.delete(this.ids.values().next().value as string);
+    return true;
+  }
+}
+
+/** Items of several generators as they come; the first error ends the merge. */
+async function* merge<T>(sources: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  const next = (i: number) => sources[i]!.next().then((r) => ({ i, r }));
+  const pending = new Map(sources.map((_, i) => [i, next(i)]));
+  try {
+    while (pending.size > 0) {
+      const { i, r } = await Promise.race(pending.values());
+      if (r.done) {
+        pending.delete(i);
+        continue;
+      }
+      pending.set(i, next(i));
+      yield r.value;
+    }
+  } finally {
+    // Not awaited: a source waiting on its socket ends when the caller aborts the shared signal.
+    for (const s of sources) void s.return(undefined).catch(() => undefined);
+  }
+}
+
+/** One host's stream, reconnected from the last event it delivered. */
+async function* streamFrom(client: StackClient, base: string, filter: EventFilter, signal: AbortSignal): AsyncGenerator<EventStreamItem> {
   let after = filter.after;
-  const recent = new Set<string>(); // unique ids of recent events: a reconnect may repeat some
   for (let attempt = 0; !signal.aborted; ) {
     let res;
     try {
       res = await client.transport.openStream({
-        url: client.url('is', '/events'), operation: 'Follow the event stream', body: requestBody(filter, after), signal,
+        url: `${base}/api/v3/events`, operation: 'Follow the event stream', body: requestBody(filter, after), signal,
       });
     } catch (err) {
       if (signal.aborted) return;
       if (err instanceof StackError && (err.is('Unauthenticated') || err.is('PermissionDenied') || err.is('InvalidArgument'))) throw err;
-      yield { type: 'status', connected: false, error: err instanceof StackError ? err : undefined };
+      yield { type: 'status', connected: false, host: base, error: err instanceof StackError ? err : undefined };
       await sleep(backoffDelay(attempt++, { baseMs: 500, maxMs: 15_000 }), signal).catch(() => undefined);
       continue;
     }
     attempt = 0;
-    yield { type: 'status', connected: true };
+    yield { type: 'status', connected: true, host: base };
     const splitter = new JsonStreamSplitter();
     try {
       res.setEncoding('utf8');
@@ -58,21 +112,17 @@ export async function* streamEvents(client: StackClient, filter: EventFilter, si
           const message = safeJson(text) as { result?: unknown; error?: unknown } | undefined;
           const parsed = eventSchema.safeParse(message?.result);
           if (!parsed.success) continue;
-          const event = parsed.data;
-          if (event.unique_id) {
-            if (recent.has(event.unique_id)) continue;
-            recent.add(event.unique_id);
-            if (recent.size > 5000) recent.delete(recent.values().next().value as string);
-          }
-          if (event.time) after = event.time;
-          yield { type: 'event', event };
+          if (parsed.data.time) after = parsed.data.time;
+          yield { type: 'event', event: parsed.data };
         }
       }
     } catch {
       // A dropped connection: reconnect below.
+    } finally {
+      res.destroy();
     }
     if (signal.aborted) return;
-    yield { type: 'status', connected: false };
+    yield { type: 'status', connected: false, host: base };
     await sleep(backoffDelay(attempt++, { baseMs: 500, maxMs: 15_000 }), signal).catch(() => undefined);
   }
 }

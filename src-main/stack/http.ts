@@ -7,7 +7,7 @@ import tls from 'node:tls';
 import type { z } from 'zod';
 import { apiError, errorBodySchema, notTtsError, StackError, transportError } from './errors.js';
 import { backoffDelay, DEFAULT_BACKOFF, rateLimitDelay, sleep, type BackoffPolicy } from './retry.js';
-import { RatePacer } from './rate-pacer.js';
+import { RatePacer, RatePacers } from './rate-pacer.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -91,8 +91,8 @@ export class Transport {
   readonly policy: BackoffPolicy;
   private readonly random: () => number;
   private readonly observers = new Set<RequestObserver>();
-  /** Paces requests to the server's advertised rate limit (off with `paceToRateLimit: false`). */
-  readonly pacer = new RatePacer();
+  /** Paces requests to the server's advertised rate limits (off with `paceToRateLimit: false`). */
+  readonly pacers = new RatePacers();
   private readonly cap: RatePacer | undefined;
 
   constructor(private readonly options: TransportOptions) {
@@ -134,7 +134,7 @@ export class Transport {
           throw err;
         }
         for (const o of this.observers) o.onRetry?.({ route: spec.route, reason: err.message, waitMs, attempt });
-        if (err.isRateLimited) this.pacer.exhausted();
+        if (err.isRateLimited) this.pacers.exhausted(spec.method, spec.url);
         try {
           await sleep(waitMs, spec.signal);
         } catch {
@@ -149,7 +149,7 @@ export class Transport {
       throw transportError(spec.signal?.reason, { operation: spec.operation, url: spec.url, aborted: true });
     };
     if (this.cap) await this.cap.take(spec.signal).catch(aborted);
-    if (this.options.paceToRateLimit !== false) await this.pacer.take(spec.signal).catch(aborted);
+    if (this.options.paceToRateLimit !== false) await this.pacers.take(spec.method, spec.url, spec.signal).catch(aborted);
     return this.sendNow(spec, attempt);
   }
 
@@ -165,7 +165,7 @@ export class Transport {
         route: spec.route, method, status, attempt, durationMs: performance.now() - started,
         rateLimit: headers ? rateLimitOf(headers) : undefined,
       };
-      this.pacer.observe(info.rateLimit);
+      this.pacers.observe(method, url, info.rateLimit);
       for (const o of this.observers) o.onResponse?.(info);
     };
 
@@ -238,7 +238,7 @@ export class Transport {
       const body = errorBodySchema.safeParse(json);
       if (!body.success) throw notTtsError({ operation, url, httpStatus: status, reason: 'an error without The Things Stack error body' });
       const retryAfterMs = status === 429 || body.data.code === 8 ? rateLimitDelay(header(headers, 'x-rate-limit-retry')) : undefined;
-      throw apiError(body.data, { operation, url, httpStatus: status, retryAfterMs });
+      throw apiError(body.data, { operation, url, httpStatus: status, retryAfterMs, rateLimitHeaders: rateLimitOf(headers) !== undefined });
     }
     const parsed = spec.schema.safeParse(json);
     if (!parsed.success) {

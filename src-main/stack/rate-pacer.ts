@@ -1,5 +1,5 @@
-// Paces requests to a deployment's rate limit, learnt from its X-Rate-Limit-* headers, so
-// that a long run uses the limit fully without being answered 429 over and over.
+// Paces requests to a deployment's rate limits, learnt from its X-Rate-Limit-* headers, so
+// that a long run uses a limit fully without being answered 429 over and over.
 import type { RateLimitInfo } from './http.js';
 import { sleep } from './retry.js';
 
@@ -61,5 +61,52 @@ export class RatePacer {
     this.refill();
     this.tokens -= 1;
     if (this.tokens < 0) await sleep(-this.tokens / this.ratePerMs, signal);
+  }
+}
+
+/**
+ * One pacer per rate-limited resource. The Things Stack keeps a bucket per gRPC method ×
+ * entity × API key (pkg/ratelimit/resource.go grpcMethodResource), and answers the headers
+ * only where a profile matched: one device's empty bucket says nothing about another's, so
+ * the pacing is keyed by HTTP method and URL path (method and entity; one client holds one
+ * key). Only resources that reported a limit have a pacer, and only the most recent few.
+ */
+export class RatePacers {
+  private readonly pacers = new Map<string, RatePacer>();
+
+  constructor(private readonly maxResources = 4096) {}
+
+  private static key(method: string, url: string): string {
+    const q = url.indexOf('?');
+    return `${method} ${q < 0 ? url : url.slice(0, q)}`;
+  }
+
+  /** Learns a resource's bucket from an answer's headers; an answer without them drops it. */
+  observe(method: string, url: string, info: RateLimitInfo | undefined): void {
+    const key = RatePacers.key(method, url);
+    if (!info || info.limit === undefined || info.available === undefined) {
+      this.pacers.delete(key);
+      return;
+    }
+    let pacer = this.pacers.get(key);
+    if (pacer) this.pacers.delete(key); // re-inserted below: most recently used last
+    else pacer = new RatePacer();
+    pacer.observe(info);
+    this.pacers.set(key, pacer);
+    if (this.pacers.size > this.maxResources) this.pacers.delete(this.pacers.keys().next().value as string);
+  }
+
+  /** After a 429 for a resource: its bucket is empty, whatever we counted. */
+  exhausted(method: string, url: string): void {
+    this.pacers.get(RatePacers.key(method, url))?.exhausted();
+  }
+
+  /** Waits until the resource's bucket allows one more request (at once when it has none). */
+  take(method: string, url: string, signal?: AbortSignal): Promise<void> {
+    return this.pacers.get(RatePacers.key(method, url))?.take(signal) ?? Promise.resolve();
+  }
+
+  get size(): number {
+    return this.pacers.size;
   }
 }

@@ -43,7 +43,8 @@ export const authInfoSchema = z.looseObject({
     .optional(),
   oauth_access_token: z.looseObject({ rights: rightsSchema }).optional(),
   user_session: z.looseObject({}).optional(),
-  universal_rights: rightsSchema,
+  // ttnpb.Rights, a message: {"rights": [...]} for an admin's key, {} for a restricted user.
+  universal_rights: z.looseObject({ rights: rightsSchema }).optional(),
   is_admin: z.boolean().optional(),
 });
 export type AuthInfo = z.infer<typeof authInfoSchema>;

@@ -43,9 +43,11 @@ export function selfSignedCert(): { key: string; cert: string } {
   return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
 }
 
-export const ttsError = (res: http.ServerResponse, status: number, code: number, name: string, headers: Record<string, string> = {}) => {
+/** A The Things Stack error answer; `name` may carry its namespace ("pkg/redis:transaction_failed"). */
+export const ttsError = (res: http.ServerResponse, status: number, code: number, qualified: string, headers: Record<string, string> = {}) => {
+  const [namespace, name] = qualified.includes(':') ? (qualified.split(':') as [string, string]) : ['pkg/test', qualified];
   res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(JSON.stringify({ code, message: `error:pkg/test:${name} (${name})`, details: [{ '@type': 'type.googleapis.com/ttn.lorawan.v3.ErrorDetails', namespace: 'pkg/test', name, code }] }));
+  res.end(JSON.stringify({ code, message: `error:${namespace}:${name} (${name})`, details: [{ '@type': 'type.googleapis.com/ttn.lorawan.v3.ErrorDetails', namespace, name, code }] }));
 };
 export const json = (res: http.ServerResponse, body: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(200, { 'Content-Type': 'application/json', ...headers });

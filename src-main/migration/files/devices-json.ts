@@ -7,6 +7,8 @@ import { deleteAtPath, getAtPath, isObject, setAtPath, type Json, type JsonObjec
 import { DEV_ADDR_PATTERN, EUI_PATTERN, ID_PATTERN, KEY_PATTERN, type EndDevice } from '../../stack/schemas.js';
 import { writablePathsOf } from '../../stack/device-writer.js';
 import { FieldMaskError, setPathsOf } from '../../stack/split.js';
+import { canonicalMacVersion, canonicalPhyVersion } from '../../stack/versions.js';
+import { presentRootKeys } from '../join-state.js';
 
 /**
  * Wrapper fields (`mac_settings.rx1_delay`, `…schedule_downlinks`): the paths that have a
@@ -23,6 +25,16 @@ export function unwrapWrappers<T extends JsonObject>(device: T): T {
     if (isObject(v) && Object.keys(v).length === 1 && 'value' in v) setAtPath(copy, path, v.value as Json);
   }
   return copy;
+}
+
+/**
+ * Versions under the server's own names: files may say "1.1", "1.0.4" or "V1_1" (the server
+ * accepts them), and which root and session keys a device needs depends on the version.
+ */
+export function withCanonicalVersions<T extends JsonObject>(device: T): T {
+  const mac = canonicalMacVersion(device.lorawan_version);
+  const phy = canonicalPhyVersion(device.lorawan_phy_version);
+  return { ...device, ...(mac ? { lorawan_version: mac } : {}), ...(phy ? { lorawan_phy_version: phy } : {}) };
 }
 
 /** What the migrate tool's --tts.no-session clears. */
@@ -77,10 +89,16 @@ export function validateImportedDevice(value: unknown): string[] {
   for (const f of ['lorawan_version', 'lorawan_phy_version', 'frequency_plan_id']) {
     check(typeof value[f] === 'string' && value[f] !== '', problems, `missing ${f}`);
   }
+  if (typeof value.lorawan_version === 'string' && value.lorawan_version !== '') {
+    check(canonicalMacVersion(value.lorawan_version) !== undefined, problems, `unknown lorawan_version ${JSON.stringify(value.lorawan_version)}`);
+  }
+  if (typeof value.lorawan_phy_version === 'string' && value.lorawan_phy_version !== '') {
+    check(canonicalPhyVersion(value.lorawan_phy_version) !== undefined, problems, `unknown lorawan_phy_version ${JSON.stringify(value.lorawan_phy_version)}`);
+  }
   const otaa = value.supports_join === true;
   if (otaa) {
     check(typeof ids.dev_eui === 'string', problems, 'OTAA device without ids.dev_eui');
-    check(typeof getAtPath(value, 'root_keys.app_key.key') === 'string', problems, 'OTAA device without root_keys.app_key.key');
+    check(presentRootKeys(value).length > 0, problems, 'OTAA device without root keys (root_keys.app_key.key or root_keys.nwk_key.key)');
   } else {
     const addr = getAtPath(value, 'session.dev_addr');
     check(addr === undefined || (typeof addr === 'string' && DEV_ADDR_PATTERN.test(addr)), problems, `invalid session.dev_addr ${JSON.stringify(addr)} (8 hex digits)`);
@@ -124,7 +142,7 @@ export async function readDevicesJson(path: string, limits = { maxDevices: 100_0
     for (const message of validateImportedDevice(value)) problems.push({ index: i, deviceId, message });
     if (deviceId && seen.has(deviceId)) problems.push({ index: i, deviceId, message: 'device id appears twice in the file' });
     if (deviceId) seen.add(deviceId);
-    devices.push(unwrapWrappers(value as EndDevice));
+    devices.push(withCanonicalVersions(unwrapWrappers(value as EndDevice)));
   };
   for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
     bytes += chunk.length;

@@ -88,6 +88,37 @@ describe('retries', () => {
     expect(server.requests).toHaveLength(2);
   });
 
+  it('a ResourceExhausted that is no rate limit (a full downlink queue) fails at once, in words', async () => {
+    server = await startScriptedServer((_q, res) => ttsError(res, 429, 8, 'pkg/networkserver:downlink_queue_capacity'));
+    const started = Date.now();
+    const e = await failure(clientFor(server.url).authInfo());
+    expect(Date.now() - started).toBeLessThan(900);
+    expect(server.requests).toHaveLength(1);
+    expect(e.isRateLimited).toBe(false);
+    expect(e.message).toMatch(/not a rate limit/);
+  });
+
+  it('a rate limit is known by pkg/ratelimit\'s error even without headers', async () => {
+    let calls = 0;
+    server = await startScriptedServer((_q, res) => {
+      if (calls++ === 0) return ttsError(res, 429, 8, 'pkg/ratelimit:rate_limit_exceeded');
+      json(res, { api_key: { api_key: { id: 'k1', rights: [] } } });
+    });
+    await clientFor(server.url).authInfo();
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('sends an idempotent call again after pkg/redis:transaction_failed (Aborted, 409)', async () => {
+    let calls = 0;
+    server = await startScriptedServer((_q, res) => {
+      if (calls++ < 2) return ttsError(res, 409, 10, 'pkg/redis:transaction_failed');
+      json(res, { ids: { device_id: 'd1', application_ids: { application_id: 'app1' } } });
+    });
+    const client = clientFor(server.url, { backoff: { baseMs: 1, maxMs: 2 } });
+    await client.setDevice('app1', { ids: { device_id: 'd1', application_ids: { application_id: 'app1' } }, mac_settings: { schedule_downlinks: false } }, ['mac_settings.schedule_downlinks']);
+    expect(server.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
+  });
+
   it('retries 502/503/504 for reads, never for a create', async () => {
     server = await startScriptedServer((req, res) => {
       if (req.method === 'POST') return ttsError(res, 503, 14, 'unavailable');

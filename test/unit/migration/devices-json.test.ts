@@ -32,7 +32,7 @@ describe('devices.json', () => {
   it('validates EUIs, keys and the fields a create needs', () => {
     expect(validateImportedDevice(otaa('fine-one'))).toEqual([]);
     expect(validateImportedDevice(otaa('Bad_ID'))).toEqual([expect.stringMatching(/invalid ids.device_id/)]);
-    expect(validateImportedDevice({ ...otaa('no-key'), root_keys: {} })).toEqual(['OTAA device without root_keys.app_key.key']);
+    expect(validateImportedDevice({ ...otaa('no-key'), root_keys: {} })).toEqual(['OTAA device without root keys (root_keys.app_key.key or root_keys.nwk_key.key)']);
     expect(validateImportedDevice({ ...otaa('abp-1'), supports_join: false, session: { dev_addr: 'ZZ' } })).toEqual([expect.stringMatching(/invalid session.dev_addr/)]);
   });
   it('exports without server addresses, DevAddr or session (unless asked)', () => {

@@ -20,7 +20,7 @@ const opts = (o = {}) => migrationOptionsSchema.parse(o);
 
 describe('shaping the target device', () => {
   it('OTAA: keeps identity, versions, keys and MAC settings; drops the session and server-owned fields; points at the target', () => {
-    const t = shapeTargetDevice({ source: source({ supports_join: true, root_keys: { app_key: { key: KEY } } }), options: opts(), targetHost: 'acme.eu1.cloud.thethings.industries', scheduleDownlinksBefore: true });
+    const t = shapeTargetDevice({ source: source({ supports_join: true, root_keys: { app_key: { key: KEY } } }), options: opts(), targetHost: 'acme.eu1.cloud.thethings.industries', downlinksBefore: 'unset' });
     expect(t.ids).toEqual({ device_id: 'probe-1', application_ids: { application_id: '' }, dev_eui: '70B3D57ED0000001', join_eui: '70B3D57ED0000000' });
     for (const f of ['session', 'pending_session', 'mac_state', 'created_at', 'last_seen_at', 'activated_at']) expect(t[f]).toBeUndefined();
     expect(t.network_server_address).toBe('acme.eu1.cloud.thethings.industries');
@@ -32,8 +32,36 @@ describe('shaping the target device', () => {
   });
 
   it('OTAA with downlinks turned off by the user before: stays off on the target', () => {
-    const t = shapeTargetDevice({ source: source({ supports_join: true, root_keys: { app_key: { key: KEY } } }), options: opts(), targetHost: 'h', scheduleDownlinksBefore: false });
+    const t = shapeTargetDevice({ source: source({ supports_join: true, root_keys: { app_key: { key: KEY } } }), options: opts(), targetHost: 'h', downlinksBefore: 'off' });
     expect(t.mac_settings).toEqual({ rx1_delay: 5, schedule_downlinks: false });
+  });
+
+  it('OTAA 1.0.x with a NwkKey: every root key, its id and the Join Server nonce state travel', () => {
+    const NWK = 'F6'.repeat(16);
+    const t = shapeTargetDevice({
+      source: source({
+        supports_join: true, lorawan_version: 'MAC_V1_0_4',
+        root_keys: { app_key: { key: KEY }, nwk_key: { key: NWK.toLowerCase() }, root_key_id: 'vendor-batch-7' },
+        last_join_nonce: 41, last_dev_nonce: 77, used_dev_nonces: [3, 9], resets_join_nonces: true, last_rj_count_0: 2, net_id: '000013',
+      }),
+      options: opts(), targetHost: 'h',
+    });
+    expect(t.root_keys).toEqual({ app_key: { key: KEY }, nwk_key: { key: NWK }, root_key_id: 'vendor-batch-7' });
+    expect([t.last_join_nonce, t.last_dev_nonce, t.used_dev_nonces, t.resets_join_nonces, t.last_rj_count_0, t.net_id]).toEqual([41, 77, [3, 9], true, 2, '000013']);
+  });
+
+  it('OTAA 1.0.x with only a NwkKey keeps it; new keys for an external Join Server carry no old nonce state', () => {
+    const only = shapeTargetDevice({ source: source({ supports_join: true, root_keys: { nwk_key: { key: KEY } } }), options: opts(), targetHost: 'h' });
+    expect(only.root_keys).toEqual({ nwk_key: { key: KEY } });
+    const fresh = shapeTargetDevice({ source: source({ supports_join: true, last_join_nonce: 5 }), options: opts(), targetHost: 'h', newKeys: { app_key: 'D4'.repeat(16) } });
+    expect(fresh.root_keys).toEqual({ app_key: { key: 'D4'.repeat(16) } });
+    expect(fresh.last_join_nonce).toBeUndefined();
+  });
+
+  it('versions named by alias in a file are written under the server\'s names', () => {
+    const t = shapeTargetDevice({ source: source({ supports_join: true, lorawan_version: '1.1', lorawan_phy_version: '1.1-b', root_keys: { app_key: { key: KEY }, nwk_key: { key: KEY } } }), options: opts(), targetHost: 'h' });
+    expect(t.lorawan_version).toBe('MAC_V1_1');
+    expect(t.lorawan_phy_version).toBe('PHY_V1_1_REV_B');
   });
 
   it('ABP keep-session: same DevAddr and keys, counters dropped, resets_f_cnt set', () => {

@@ -22,12 +22,21 @@ describe('error mapping', () => {
   it('says what to do about keys and rights', () => {
     expect(explainApiError({ grpcCode: 16, url: 'https://eu1.example.com/api/v3' })).toMatch(/API key was not accepted by eu1\.example\.com/);
     expect(explainApiError({ grpcCode: 7 })).toMatch(/lacks a right/);
-    expect(explainApiError({ grpcCode: 8, url: 'http://h:1/x' })).toMatch(/rate limit/);
+    expect(explainApiError({ grpcCode: 8, url: 'http://h:1/x', rateLimited: true })).toMatch(/rate limit reached/);
   });
-  it('treats 429 as rate limited and 502/503/504 as transient', () => {
-    const limited = apiError(body(8, 'rate_limit_exceeded'), { operation: 'x', url: 'http://h/x', httpStatus: 429, retryAfterMs: 2000 });
+  it('a 429 is a rate limit only for pkg/ratelimit or with rate-limit headers; Aborted and 502/503/504 are transient', () => {
+    const limited = apiError({ ...body(8, 'rate_limit_exceeded'), details: [{ namespace: 'pkg/ratelimit', name: 'rate_limit_exceeded', code: 8 }] }, { operation: 'x', url: 'http://h/x', httpStatus: 429, retryAfterMs: 2000 });
     expect(limited.isRateLimited).toBe(true);
     expect(limited.retryAfterMs).toBe(2000);
+    const withHeaders = apiError(body(8, 'something'), { operation: 'x', url: 'http://h/x', httpStatus: 429, retryAfterMs: 3000, rateLimitHeaders: true });
+    expect(withHeaders.isRateLimited).toBe(true);
+    const queueFull = apiError(body(8, 'downlink_queue_full'), { operation: 'Push', url: 'http://h/x', httpStatus: 429, retryAfterMs: 1000 });
+    expect(queueFull.isRateLimited).toBe(false);
+    expect(queueFull.retryAfterMs).toBeUndefined();
+    expect(queueFull.message).toMatch(/not a rate limit/);
+    const aborted = apiError({ ...body(10, 'transaction_failed'), details: [{ namespace: 'pkg/redis', name: 'transaction_failed', code: 10 }] }, { operation: 'x', url: 'http://h/x', httpStatus: 409 });
+    expect(aborted.isTransient).toBe(true);
+    expect(apiError(body(6, 'id_taken'), { operation: 'x', url: 'http://h/x', httpStatus: 409 }).isTransient).toBe(false);
     expect(apiError(body(14, 'unavailable'), { operation: 'x', url: 'http://h/x', httpStatus: 503 }).isTransient).toBe(true);
     expect(apiError(body(5, 'not_found'), { operation: 'x', url: 'http://h/x', httpStatus: 404 }).isTransient).toBe(false);
   });
