@@ -21,8 +21,9 @@ Commands:
   retire    Remove re-programmed ABP devices from the source: retire --run-dir DIR --devices a,b | --all
   export    Write a devices.json of source devices:  export --source URL --source-app APP --all --out FILE [--with-session]
   import    Create the devices of a devices.json on a target: import --file FILE --target URL --target-app APP
-  sim       Run a simulated The Things Stack on 127.0.0.1: sim [--port P] [--devices N] [--admin]
-  demo      Migrate N simulated devices between two simulators: demo [--devices N]
+  sim       Run a simulated The Things Stack on 127.0.0.1: sim [--port P] [--devices N] [--admin] [--separate-cluster]
+  demo      Migrate N simulated devices between two simulators: demo [--devices N] [--separate-cluster]
+            (--separate-cluster: the Identity Server and the cluster on two hosts, as on nam1 and au1)
 
 Connections:
   --source URL | --source-is URL --source-cluster URL     (the same for --target)

@@ -20,7 +20,7 @@ export const FLAGS = {
   'wait-joins': { type: 'string' }, out: { type: 'string' }, 'with-session': { type: 'boolean' },
   file: { type: 'string' }, port: { type: 'string' }, app: { type: 'string' }, 'latency-ms': { type: 'string' },
   'rate-limit': { type: 'string' }, 'error-rate': { type: 'string' }, 'drop-rate': { type: 'string' }, admin: { type: 'boolean' },
-  seed: { type: 'string' }, help: { type: 'boolean', short: 'h' },
+  seed: { type: 'string' }, 'separate-cluster': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 export type Flags = ReturnType<typeof parse>['values'];

@@ -35,3 +35,19 @@ export async function startDemoWorkspace(opts: { devices?: number; seed?: number
     },
   };
 }
+
+/** What each simulated device was programmed with (its join key and nonce memory), read before the move. */
+export type ProgrammedDevices = Map<string, ReturnType<Simulator['deviceState']>>;
+
+export function programmedDevices(side: DemoSide): ProgrammedDevices {
+  return new Map(side.sim.listDeviceIds(side.appId).map((id) => [id, side.sim.deviceState(side.appId, id)]));
+}
+
+/**
+ * The device "power-cycles" and joins a deployment with what it holds: its key, its next
+ * DevNonce, and the last JoinNonce it accepted (a re-programmed device: what the target gave it).
+ */
+export function joinAsDevice(sim: Simulator, appId: string, deviceId: string, programmed: ReturnType<Simulator['deviceState']>) {
+  const device = programmed ?? sim.deviceState(appId, deviceId);
+  return sim.simulateJoin(appId, deviceId, device ? { key: device.key, devNonce: device.lastDevNonce + 1, deviceLastJoinNonce: device.lastJoinNonce } : {});
+}

@@ -2,9 +2,8 @@
 // keys live in memory only (never the keychain). In a demo run the simulated devices behave
 // like real ones: they join the target once they are moved, and re-programmed ABP devices
 // send an uplink once their source registration is retired.
-import { getAtPath } from '../stack/paths.js';
 import { StackClient } from '../stack/client.js';
-import { startDemoWorkspace, type DemoWorkspace } from '../demo/workspace.js';
+import { joinAsDevice, programmedDevices, startDemoWorkspace, type DemoWorkspace, type ProgrammedDevices } from '../demo/workspace.js';
 import type { RunManifest } from '../migration/run-dir.js';
 import type { StoredConnection } from '../credentials/connections-file.js';
 import type { ConnectionInfo } from './contract.js';
@@ -19,8 +18,8 @@ interface RunningDemo {
   ws: DemoWorkspace;
   source: ConnectionInfo;
   target: ConnectionInfo;
-  /** The AppKey each simulated device was programmed with (what it joins with). */
-  programmed: Map<string, string | undefined>;
+  /** What each simulated device was programmed with (its join key and nonces). */
+  programmed: ProgrammedDevices;
 }
 
 export class DemoWorkspaceHolder {
@@ -38,10 +37,10 @@ export class DemoWorkspaceHolder {
     const ws = await startDemoWorkspace({ devices });
     try {
       const side = async (id: string, name: string, s: DemoWorkspace['source']): Promise<ConnectionInfo> => {
-        const client = new StackClient({ isUrl: s.sim.url, clusterUrl: s.sim.url, apiKey: s.apiKey }, ctx.connections.clientOptions);
+        const client = new StackClient({ isUrl: s.sim.url, clusterUrl: s.sim.clusterUrl, apiKey: s.apiKey }, ctx.connections.clientOptions);
         const auth = await client.authInfo().finally(() => client.close());
         const connection: StoredConnection = {
-          id, name, preset: { kind: 'demo' }, isUrl: s.sim.url, clusterUrl: s.sim.url, applicationId: s.appId,
+          id, name, preset: { kind: 'demo' }, isUrl: s.sim.url, clusterUrl: s.sim.clusterUrl, applicationId: s.appId,
           rights: auth.rights, createdAt: new Date().toISOString(), ...(auth.api_key?.api_key.id ? { keyId: auth.api_key.api_key.id } : {}),
         };
         ctx.connections.addDemo(connection, s.apiKey);
@@ -49,7 +48,7 @@ export class DemoWorkspaceHolder {
       };
       const source = await side(DEMO_SOURCE_ID, 'Demo source (simulated Community Edition)', ws.source);
       const target = await side(DEMO_TARGET_ID, 'Demo target (simulated Cloud)', ws.target);
-      const programmed = new Map(ws.source.sim.listDeviceIds(ws.source.appId).map((id) => [id, getAtPath(ws.source.sim.inspect(ws.source.appId, id)?.js ?? {}, 'root_keys.app_key.key') as string | undefined]));
+      const programmed = programmedDevices(ws.source);
       ctx.log.info(`demo started: source ${ws.source.sim.url}, target ${ws.target.sim.url}, ${devices} device(s)`);
       return { ws, source, target, programmed };
     } catch (err) {
@@ -66,7 +65,7 @@ export class DemoWorkspaceHolder {
     const appId = manifest.target.appId;
     const later = (fn: (d: RunningDemo) => void) => void current.then((d) => setTimeout(() => fn(d), 5), () => undefined);
     return {
-      onWaitingJoin: (sourceId, targetId) => later((d) => d.ws.target.sim.simulateJoin(appId, targetId, { appKey: d.programmed.get(sourceId) })),
+      onWaitingJoin: (sourceId, targetId) => later((d) => joinAsDevice(d.ws.target.sim, appId, targetId, d.programmed.get(sourceId))),
       onRetired: (targetIds) => later((d) => targetIds.forEach((id) => d.ws.target.sim.simulateUplink(appId, id))),
     };
   }

@@ -79,7 +79,7 @@ export function reportHandlers(ctx: HandlerContext): HandlersOf<Channels> {
     'devices:export': async ({ connectionId, applicationId, deviceIds, withSession }) => {
       const { client } = await ctx.connections.open(connectionId);
       try {
-        const { rights } = await client.authInfo();
+        const rights = await client.applicationRights(applicationId);
         if (!hasRight(rights, RIGHT.readKeys)) {
           throw conflict('The API key of this connection cannot read device keys (RIGHT_APPLICATION_DEVICES_READ_KEYS): an export without keys cannot be imported.');
         }

@@ -63,10 +63,14 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   const blockers: PlanIssue[] = [];
   const warnings: PlanIssue[] = [];
 
-  const [sourceAuth, targetAuth] = await Promise.all([
-    source.kind === 'stack' ? source.client.authInfo({ signal }) : Promise.resolve({ rights: [] as string[] }),
-    target.client.authInfo({ signal }),
+  // Rights on the two applications themselves: a user's or an admin's key has rights that
+  // auth_info lists but that do not all hold on a given application.
+  const [sourceRights, targetRights] = await Promise.all([
+    source.kind === 'stack' ? source.client.applicationRights(source.appId, { signal }) : Promise.resolve([] as string[]),
+    target.client.applicationRights(target.appId, { signal }),
   ]);
+  const sourceAuth = { rights: sourceRights };
+  const targetAuth = { rights: targetRights };
   const rotatesKeys = options.otaaSourceAction === 'rotate-keys';
   if (source.kind === 'stack') {
     const r = checkRights('source', sourceAuth.rights, { rotatesKeys });

@@ -32,13 +32,13 @@ export async function openSides(
     if (!keys.source) throw new Error('The source API key is missing.');
     const client = new StackClient({ ...manifest.source, apiKey: keys.source }, clientOptions);
     clients.push(client);
-    const rights = (await client.authInfo()).rights;
+    const rights = await client.applicationRights(manifest.source.appId);
     source = { kind: 'stack', client, appId: manifest.source.appId, canReadKeys: hasRight(rights, RIGHT.readKeys) };
   } else {
     if (!fileDevices) throw new Error('The devices of the file are missing.');
     source = { kind: 'file', devices: fileDevices };
   }
-  const targetRights = (await target.authInfo()).rights;
+  const targetRights = await target.applicationRights(manifest.target.appId);
   return {
     source,
     target: {

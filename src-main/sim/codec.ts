@@ -76,6 +76,25 @@ const uint64: Rule = (v, path) => {
   throw unmarshalError(path, 'expected an unsigned integer');
 };
 
+/** uint32 (pkg/ttnpb end_device_json.pb.go ReadUint32/WriteUint32): written back as a JSON number. */
+const uint32: Rule = (v, path) => {
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) throw unmarshalError(path, 'expected an unsigned 32-bit integer');
+  return n;
+};
+
+/** repeated uint32 (WriteUint32Array): a list of numbers. */
+const uint32List: Rule = (v, path) => {
+  if (!Array.isArray(v)) throw unmarshalError(path, 'expected an array');
+  return v.map((x, i) => uint32(x, `${path}[${i}]`));
+};
+
+/** bool: the unmarshaler reads only true/false ("ReadBool: expect t or f"). */
+const bool: Rule = (v, path) => {
+  if (typeof v !== 'boolean') throw unmarshalError(path, 'ReadBool: expect t or f');
+  return v;
+};
+
 const maxLen = (n: number): Rule => (v, path) => {
   if (typeof v !== 'string') throw unmarshalError(path, 'expected a string');
   if ([...v].length > n) throw validation(path, `value length must be at most ${n} runes`);
@@ -137,6 +156,19 @@ const EXACT: Record<string, Rule> = {
   activated_at: timestamp,
   last_seen_at: timestamp,
   'session.started_at': timestamp,
+  // Join Server state (api/ttn/lorawan/v3/end_device.proto EndDevice 21-32; keys.proto RootKeys).
+  'root_keys.root_key_id': maxLen(2048),
+  resets_join_nonces: bool,
+  net_id: hex(3),
+  last_dev_nonce: uint32,
+  used_dev_nonces: uint32List,
+  last_join_nonce: uint32,
+  last_rj_count_0: uint32,
+  last_rj_count_1: uint32,
+  supports_join: bool,
+  multicast: bool,
+  supports_class_b: bool,
+  supports_class_c: bool,
 };
 
 for (const prefix of ['mac_settings.', 'mac_settings.desired_']) {

@@ -1,22 +1,28 @@
 // What the Join, Network and Application Servers check on Get/Set of an end
 // device, beyond the field-mask lists: key rights, required identifiers, zero
-// keys, session consistency and create-time requirements. Sources:
-// pkg/joinserver/grpc_deviceregistry.go, pkg/networkserver/grpc_deviceregistry.go,
-// pkg/applicationserver/grpc_deviceregistry.go (v3.32).
+// keys, session consistency, the NS's field implications, and what a create
+// derives. Sources (v3.32): pkg/joinserver/grpc_deviceregistry.go,
+// pkg/networkserver/grpc_deviceregistry.go, pkg/applicationserver/grpc_deviceregistry.go
+// and their redis/registry.go (SetByID is an upsert: a Set creates an absent
+// device and never answers NotFound).
 import { R } from './auth.js';
 import {
   type SimError,
   asDeviceNotFound,
+  classAMulticast,
+  frequencyPlanNotFound,
   invalidFieldMask,
   invalidFieldValue,
   jsDeviceNotFound,
+  noBandVersion,
   noDevEui,
   noJoinEui,
   nsDeviceNotFound,
+  readOnlyField,
   registryNotFound,
 } from './errors.js';
-import type { RpcName } from './fieldmask-rules.js';
-import { type JsonObject, getPath, hasAnyField, isObject, setPath } from './json-path.js';
+import { type RpcName, storagePath } from './fieldmask-rules.js';
+import { type Json, type JsonObject, deletePath, getPath, hasAnyField, isObject, isZeroScalar, setPath } from './json-path.js';
 
 export type ServerComponent = 'js' | 'ns' | 'as';
 
@@ -33,6 +39,8 @@ export interface ComponentRules {
   finish(next: JsonObject, stored: JsonObject | undefined, dev: JsonObject, mask: readonly string[], now: string): void;
   /** Identifiers a create stores besides the masked paths. */
   createIds(dev: JsonObject): JsonObject;
+  /** Identifier paths the Set writes (the registry refuses changing them: read_only_field). */
+  idSets(dev: JsonObject, mask: readonly string[]): string[];
   getNotFound(): SimError;
   deleteNotFound(applicationId: string, deviceId: string): SimError;
 }
@@ -45,16 +53,44 @@ const zeroKey = (o: JsonObject, p: string) => {
   const v = str(o, p);
   return v === undefined || /^0+$/.test(v);
 };
+/** ttnpb FieldIsZero on the stored JSON (a present message is not zero; `X.value` of a wrapper is X). */
+const ZERO_ENUMS = new Set(['CLASS_A', 'MAC_UNKNOWN', 'PHY_UNKNOWN']);
+const isZeroAt = (o: JsonObject | undefined, path: string): boolean => {
+  const v: Json | undefined = getPath(o, storagePath(path));
+  return v === undefined || isZeroScalar(v) || (typeof v === 'string' && ZERO_ENUMS.has(v));
+};
 
 function baseIds(dev: JsonObject): JsonObject {
   return { device_id: getPath(dev, 'ids.device_id') ?? null, application_ids: { application_id: getPath(dev, 'ids.application_ids.application_id') ?? null } };
 }
 
+/** Identifiers the registries refuse to change on update (redis/registry.go errReadOnlyField). */
+const ID_PATHS = ['ids.application_ids.application_id', 'ids.device_id', 'ids.join_eui', 'ids.dev_eui'];
+
+/** Throws read_only_field when an update writes an identifier with another value than stored. */
+export function checkReadOnlyIds(component: ServerComponent, stored: JsonObject, dev: JsonObject, sets: readonly string[]): void {
+  for (const p of ID_PATHS) {
+    if (hasAnyField(sets, p) && (getPath(dev, p) ?? null) !== (getPath(stored, p) ?? null)) throw readOnlyField(component, p);
+  }
+}
+
+// MAC versions in specification order (pkg/specification/macspec compareMACVersion).
+const MAC_ORDER: Record<string, number> = { MAC_V1_0: 1, MAC_V1_0_1: 2, MAC_V1_0_2: 3, MAC_V1_0_3: 4, MAC_V1_0_4: 5, MAC_V1_1: 6 };
+export const macOrder = (v: unknown): number => (typeof v === 'string' ? (MAC_ORDER[v] ?? 0) : 0);
+/** macspec.UseNwkKey: LoRaWAN 1.1 and later. */
+export const useNwkKey = (v: unknown) => macOrder(v) >= MAC_ORDER.MAC_V1_1!;
+/** macspec.IncrementDevNonce and RequireDevEUIForABP: LoRaWAN 1.0.4 and later (1.1 included). */
+export const from104 = (v: unknown) => macOrder(v) >= MAC_ORDER.MAC_V1_0_4!;
+
 const JS: ComponentRules = {
   getRpc: 'JsEndDeviceRegistry.Get',
   setRpc: 'JsEndDeviceRegistry.Set',
+  // pkg/joinserver/grpc_deviceregistry.go Get: READ_KEYS only for the two key
+  // paths; root_key_id and the nonce state (last_dev_nonce, used_dev_nonces,
+  // last_join_nonce, resets_join_nonces, last_rj_count_*, net_id) need DEVICES_READ.
   readRights: (mask) =>
     hasAnyField(mask, 'root_keys.app_key.key', 'root_keys.nwk_key.key') ? [R.DEVICES_READ, R.DEVICES_READ_KEYS] : [R.DEVICES_READ],
+  // Set: WRITE_KEYS for the keys and root_key_id; nonce state needs DEVICES_WRITE only.
   writeRights: (mask) =>
     hasAnyField(mask, 'root_keys.app_key.key', 'root_keys.nwk_key.key', 'root_keys.root_key_id')
       ? [R.DEVICES_WRITE, R.DEVICES_WRITE_KEYS]
@@ -75,6 +111,8 @@ const JS: ComponentRules = {
     } else if (getPath(dev, 'ids.dev_addr') !== undefined) {
       throw invalidFieldValue('js', 'ids.dev_addr');
     }
+    // grpc_deviceregistry.go Set: a zero root_keys.nwk_key.key removes the NwkKey (`RootKeys.NwkKey = nil`).
+    if (hasAnyField(mask, 'root_keys.nwk_key.key') && zeroKey(dev, 'root_keys.nwk_key.key')) deletePath(next, 'root_keys.nwk_key');
   },
   createIds(dev) {
     const ids = baseIds(dev);
@@ -82,6 +120,8 @@ const JS: ComponentRules = {
     ids.dev_eui = getPath(dev, 'ids.dev_eui') ?? null;
     return ids;
   },
+  // JS Set on update: the mask only (redis/registry.go set).
+  idSets: (_dev, mask) => [...mask],
   getNotFound: jsDeviceNotFound,
   deleteNotFound: () => jsDeviceNotFound(),
 };
@@ -101,50 +141,185 @@ const NS_SESSION_KEY_PATHS = [
   'pending_mac_state.queued_join_accept.keys.s_nwk_s_int_key.key',
 ];
 
+/** Frequency plans are checked by shape, not against the real list. */
 const FREQUENCY_PLAN = /^[A-Z]{2}_\d{3}(?:_[A-Z0-9]+)*$/;
+const KNOWN_PHY = /^(PHY_V1_0|PHY_V1_0_1|PHY_V1_0_2_REV_[AB]|PHY_V1_1_REV_[AB]|PHY_V1_0_3_REV_A|RP002_V1_0_[0-4])$/;
+const bandOf = (fp: string) => /^[A-Z]{2}_\d{3}(?:_\d{3})?/.exec(fp)?.[0] ?? fp;
 
-/** LoRaWAN 1.1 devices have three network session keys; 1.0.x only FNwkSIntKey. */
-function usesNwkKey(macVersion: unknown): boolean {
-  return macVersion === 'MAC_V1_1';
+// pkg/networkserver/grpc_deviceregistry.go ifNotZeroThenZeroFields["multicast"]:
+// what a multicast device may not have (relay leaves under four roots, and the rest).
+const RELAY_LEAVES = [
+  'served.backoff', 'served.mode.always', 'served.mode.dynamic.smart_enable_level', 'served.mode.end_device_controlled',
+  'served.second_channel.ack_offset', 'served.second_channel.data_rate_index', 'served.second_channel.frequency',
+  'served.serving_device_id', 'serving.cad_periodicity', 'serving.default_channel_index',
+  'serving.limits.join_requests.bucket_size', 'serving.limits.join_requests.reload_rate',
+  'serving.limits.notifications.bucket_size', 'serving.limits.notifications.reload_rate',
+  'serving.limits.overall.bucket_size', 'serving.limits.overall.reload_rate', 'serving.limits.reset_behavior',
+  'serving.limits.uplink_messages.bucket_size', 'serving.limits.uplink_messages.reload_rate',
+  'serving.second_channel.ack_offset', 'serving.second_channel.data_rate_index', 'serving.second_channel.frequency',
+  'serving.uplink_forwarding_rules',
+];
+export const MULTICAST_ZERO_FIELDS: readonly string[] = [
+  ...['mac_settings.desired_relay', 'mac_settings.relay'].flatMap((r) => RELAY_LEAVES.map((l) => `${r}.mode.${l}`)),
+  'mac_settings.schedule_downlinks.value',
+  ...['mac_state.current_parameters.relay', 'mac_state.desired_parameters.relay'].flatMap((r) => RELAY_LEAVES.map((l) => `${r}.mode.${l}`)),
+  'mac_state.last_adr_change_f_cnt_up',
+  'mac_state.last_confirmed_downlink_at',
+  'mac_state.last_dev_status_f_cnt_up',
+  'mac_state.pending_application_downlink',
+  'mac_state.pending_requests',
+  'mac_state.queued_responses',
+  'mac_state.recent_mac_command_identifiers',
+  'mac_state.recent_uplinks',
+  'mac_state.rejected_adr_data_rate_indexes',
+  'mac_state.rejected_adr_tx_power_indexes',
+  'mac_state.rejected_data_rate_ranges',
+  'mac_state.rejected_frequencies',
+  'mac_state.rx_windows_available',
+  'session.last_conf_f_cnt_down',
+  'session.last_f_cnt_up',
+  'supports_join',
+];
+
+// ifZeroThenZeroFields["supports_join"] (the leaves the simulator stores): an
+// ABP device has no session key id, pending session or pending MAC state.
+const ABP_ZERO_FIELDS = [
+  'pending_mac_state.device_class',
+  'pending_mac_state.lorawan_version',
+  'pending_session.dev_addr',
+  'pending_session.keys.f_nwk_s_int_key.key',
+  'pending_session.keys.nwk_s_enc_key.key',
+  'pending_session.keys.s_nwk_s_int_key.key',
+  'pending_session.keys.session_key_id',
+  'session.keys.session_key_id',
+];
+// ifZeroThenNotZeroFields["supports_join"]: an ABP device has a session.
+const ABP_NOT_ZERO_FIELDS = ['session.dev_addr', 'session.keys.f_nwk_s_int_key.key'];
+// ifNotZeroThenNotZeroFields["supports_join"]: an OTAA device has both EUIs.
+const OTAA_NOT_ZERO_FIELDS = ['ids.dev_eui', 'ids.join_eui'];
+
+/** The session validator of NS Set runs when the request sets any of these. */
+const SESSION_VALIDATOR_FIELDS = ['lorawan_version', 'mac_state', 'multicast', 'session', 'supports_join'];
+/** "Ensure parameters are consistent with band specifications" runs for these (those the simulator knows). */
+const BAND_FIELDS = ['frequency_plan_id', 'lorawan_phy_version', 'supports_class_b', 'mac_settings.rx2_data_rate_index.value', 'mac_settings.rx2_frequency.value'];
+
+/** mac.DeviceDefaultClass of the request device. */
+function deviceDefaultClass(dev: JsonObject): string {
+  const c = getPath(dev, 'supports_class_c') === true;
+  if (!useNwkKey(getPath(dev, 'lorawan_version')) && c) return 'CLASS_C';
+  if (getPath(dev, 'multicast') !== true) return 'CLASS_A';
+  if (c) return 'CLASS_C';
+  if (getPath(dev, 'supports_class_b') === true) return 'CLASS_B';
+  throw classAMulticast();
 }
 
-function checkNsSession(next: JsonObject, stored: JsonObject | undefined, mask: readonly string[], now: string): void {
-  const session = next.session;
-  const creating = stored === undefined;
-  if (!isObject(session)) {
-    // Stricter than the real NS, which accepts an ABP device without a session.
-    if (creating && getPath(next, 'supports_join') !== true && getPath(next, 'multicast') !== true) {
-      throw invalidFieldValue('ns', 'session');
-    }
-    return;
+/** The field implications of NS Set (ifZeroThen.../ifNotZeroThen... tables), on the effective device. */
+function checkImplications(next: JsonObject, mask: readonly string[], isSet: (...p: string[]) => boolean): void {
+  const fv = (f: string) => invalidFieldValue('ns', f);
+  const otaa = getPath(next, 'supports_join') === true;
+  const multicast = getPath(next, 'multicast') === true;
+  // ifZeroThenZeroFields / ifZeroThenNotZeroFields ["supports_join"], both directions.
+  if (isSet('supports_join') && !otaa) {
+    for (const r of ABP_ZERO_FIELDS) if (!isZeroAt(next, r)) throw fv(r);
+    for (const r of ABP_NOT_ZERO_FIELDS) if (isZeroAt(next, r)) throw fv(r);
   }
-  const touches = mask.some((p) => p === 'session' || p.startsWith('session.') || p === 'supports_join' || p === 'lorawan_version');
-  if (!creating && !touches) return;
-  if (str(next, 'session.dev_addr') === undefined) throw invalidFieldValue('ns', 'session.dev_addr');
-  if (zeroKey(next, 'session.keys.f_nwk_s_int_key.key')) throw invalidFieldValue('ns', 'session.keys.f_nwk_s_int_key.key');
-  const macVersion = getPath(next, 'mac_state.lorawan_version') ?? getPath(next, 'lorawan_version');
-  if (usesNwkKey(macVersion)) {
-    if (zeroKey(next, 'session.keys.nwk_s_enc_key.key')) throw invalidFieldValue('ns', 'session.keys.nwk_s_enc_key.key');
-    if (zeroKey(next, 'session.keys.s_nwk_s_int_key.key')) throw invalidFieldValue('ns', 'session.keys.s_nwk_s_int_key.key');
-  } else {
-    const f = str(next, 'session.keys.f_nwk_s_int_key.key');
-    for (const k of ['nwk_s_enc_key', 's_nwk_s_int_key']) {
-      const p = `session.keys.${k}.key`;
-      if (hasAnyField(mask, p) && str(next, p) !== undefined && str(next, p) !== f) throw invalidFieldValue('ns', p);
-    }
-    // LoRaWAN 1.0.x: the NS derives both from FNwkSIntKey.
-    if (hasAnyField(mask, 'session.keys.f_nwk_s_int_key.key') && f) {
-      setPath(next, 'session.keys.nwk_s_enc_key', { key: f });
-      setPath(next, 'session.keys.s_nwk_s_int_key', { key: f });
+  if (!otaa) {
+    for (const r of ABP_ZERO_FIELDS) if (isSet(r) && !isZeroAt(next, r)) throw fv('supports_join');
+    for (const r of ABP_NOT_ZERO_FIELDS) if (isSet(r) && isZeroAt(next, r)) throw fv('supports_join');
+  }
+  // ifZeroThenFuncFields["supports_join"]: an ABP device without DevEUI needs a known
+  // version, and from LoRaWAN 1.0.4 a DevEUI unless multicast; class B needs a ping slot period.
+  if (!otaa && (isSet('supports_join') || isSet('ids.dev_eui', 'lorawan_version', 'multicast'))) {
+    if (zeroKey(next, 'ids.dev_eui')) {
+      if (macOrder(getPath(next, 'lorawan_version')) === 0) throw fv('lorawan_version');
+      if (from104(getPath(next, 'lorawan_version')) && !multicast) throw fv('ids.dev_eui');
     }
   }
-  if (getPath(next, 'supports_join') === true && getPath(next, 'session.keys.session_key_id') === undefined) {
-    throw invalidFieldValue('ns', 'session.keys.session_key_id');
+  const classBNeedsPingSlot = () =>
+    getPath(next, 'supports_class_b') === true && getPath(next, 'mac_settings.ping_slot_periodicity') === undefined;
+  if (!otaa && (isSet('supports_join') || isSet('mac_settings.ping_slot_periodicity.value', 'supports_class_b')) && classBNeedsPingSlot()) {
+    throw fv('mac_settings.ping_slot_periodicity.value');
+  }
+  // ifNotZeroThenNotZeroFields["supports_join"] (a zero JoinEUI counts as set).
+  if (isSet('supports_join') && otaa) for (const r of OTAA_NOT_ZERO_FIELDS) if (getPath(next, r) === undefined) throw fv(r);
+  if (otaa) for (const r of OTAA_NOT_ZERO_FIELDS) if (isSet(r) && getPath(next, r) === undefined) throw fv('supports_join');
+  // ifNotZeroThenZeroFields["multicast"]: e.g. no mac_settings.schedule_downlinks
+  // true (false or unset is fine), no uplink counters, not OTAA.
+  if (isSet('multicast') && multicast) for (const r of MULTICAST_ZERO_FIELDS) if (!isZeroAt(next, r)) throw fv(r);
+  if (multicast) for (const r of MULTICAST_ZERO_FIELDS) if (isSet(r) && !isZeroAt(next, r)) throw fv('multicast');
+  // ifNotZeroThenFuncFields["multicast"]: class B or C, and class B with a ping slot period.
+  if (multicast && isSet('multicast', 'supports_class_b', 'supports_class_c')) {
+    if (getPath(next, 'supports_class_b') !== true && getPath(next, 'supports_class_c') !== true) throw fv('supports_class_b');
+  }
+  if (multicast && isSet('multicast', 'mac_settings.ping_slot_periodicity.value', 'supports_class_b') && classBNeedsPingSlot()) {
+    throw fv('mac_settings.ping_slot_periodicity.value');
+  }
+  void mask;
+}
+
+/** The band lookup (DeviceFrequencyPlanAndBand) of a frequency plan and PHY version. */
+function checkBand(fp: string | undefined, phy: unknown): void {
+  if (fp === undefined || !FREQUENCY_PLAN.test(fp)) throw frequencyPlanNotFound(fp ?? '');
+  if (typeof phy !== 'string' || !KNOWN_PHY.test(phy)) throw noBandVersion(typeof phy === 'string' ? phy : 'PHY_UNKNOWN', bandOf(fp));
+}
+
+/** The session validator and the session/MAC-state derivations of NS Set. */
+function checkNsSession(
+  next: JsonObject,
+  stored: JsonObject | undefined,
+  dev: JsonObject,
+  mask: readonly string[],
+  isSet: (...p: string[]) => boolean,
+  now: string,
+): void {
+  const fv = (f: string) => invalidFieldValue('ns', f);
+  const hasSession = isObject(next.session);
+  // Set's hasSession is only computed (and the derivations below only made) when the validator runs.
+  const validates = isSet(...SESSION_VALIDATOR_FIELDS) || mask.some((p) => p.startsWith('session.') || p.startsWith('mac_state.'));
+  if (validates) {
+    const hasMacState = isObject(next.mac_state);
+    const multicast = getPath(next, 'multicast') === true;
+    if (hasMacState || hasSession || multicast) {
+      if (!hasSession) throw fv('session');
+      if (!hasMacState && isSet('mac_state')) throw fv('mac_state');
+      if (hasMacState && multicast && (getPath(next, 'mac_state.device_class') ?? 'CLASS_A') === 'CLASS_A') throw fv('mac_state.device_class');
+      const macVersion = hasMacState ? getPath(next, 'mac_state.lorawan_version') : getPath(next, 'lorawan_version');
+      if (str(next, 'session.dev_addr') === undefined) throw fv('session.dev_addr');
+      if (zeroKey(next, 'session.keys.f_nwk_s_int_key.key')) throw fv('session.keys.f_nwk_s_int_key.key');
+      if (useNwkKey(macVersion)) {
+        if (zeroKey(next, 'session.keys.nwk_s_enc_key.key')) throw fv('session.keys.nwk_s_enc_key.key');
+        if (zeroKey(next, 'session.keys.s_nwk_s_int_key.key')) throw fv('session.keys.s_nwk_s_int_key.key');
+      } else {
+        const f = str(next, 'session.keys.f_nwk_s_int_key.key');
+        for (const k of ['nwk_s_enc_key', 's_nwk_s_int_key']) {
+          const p = `session.keys.${k}.key`;
+          if (isSet(p) && str(next, p) !== f) throw fv(p);
+        }
+      }
+      if (getPath(next, 'supports_join') === true && getPath(next, 'session.keys.session_key_id') === undefined) {
+        throw fv('session.keys.session_key_id');
+      }
+    }
+  }
+  if (!validates || !hasSession) return;
+  // SetByID: a session without a stored MAC state gets mac.NewState(request
+  // device), which looks up the band of the REQUEST's frequency plan and PHY.
+  let macVersion = getPath(next, 'mac_state.lorawan_version');
+  if (!isObject(stored?.mac_state) && !isSet('mac_state')) {
+    checkBand(str(dev, 'frequency_plan_id'), getPath(dev, 'lorawan_phy_version'));
+    const macState: JsonObject = { device_class: deviceDefaultClass(dev) };
+    const v = getPath(dev, 'lorawan_version');
+    if (typeof v === 'string' && macOrder(v) > 0) macState.lorawan_version = v;
+    next.mac_state = macState;
+    macVersion = v;
+  }
+  // LoRaWAN 1.0.x: the NS copies FNwkSIntKey into SNwkSIntKey and NwkSEncKey.
+  const f = str(next, 'session.keys.f_nwk_s_int_key.key');
+  if (isSet('session.keys.f_nwk_s_int_key.key') && f && !useNwkKey(macVersion)) {
+    setPath(next, 'session.keys.nwk_s_enc_key', { key: f });
+    setPath(next, 'session.keys.s_nwk_s_int_key', { key: f });
   }
   if (getPath(next, 'session.started_at') === undefined) setPath(next, 'session.started_at', now);
-  if (!isObject(next.mac_state)) {
-    next.mac_state = { lorawan_version: (macVersion as string | undefined) ?? 'MAC_UNKNOWN', device_class: 'CLASS_A' };
-  }
 }
 
 const NS: ComponentRules = {
@@ -164,37 +339,39 @@ const NS: ComponentRules = {
       : [R.DEVICES_WRITE],
   preCheck() {},
   finish(next, stored, dev, mask, now) {
-    const set = (p: string) => hasAnyField(mask, p);
-    if (set('frequency_plan_id') && !FREQUENCY_PLAN.test(str(dev, 'frequency_plan_id') ?? '')) {
-      throw invalidFieldValue('ns', 'frequency_plan_id');
+    const fv = (f: string) => invalidFieldValue('ns', f);
+    // Set adds ids.join_eui / ids.dev_eui / ids.dev_addr to the set fields when the body has them.
+    const extra = ['ids.join_eui', 'ids.dev_eui', 'ids.dev_addr'].filter((p) => getPath(dev, p) !== undefined);
+    const sets = [...mask, ...extra];
+    const isSet = (...p: string[]) => hasAnyField(sets, ...p);
+    // ValidateSetField: a set frequency_plan_id is not empty; set versions are valid.
+    if (isSet('frequency_plan_id') && str(dev, 'frequency_plan_id') === undefined) throw fv('frequency_plan_id');
+    // MACVersion/PHYVersion Validate(): the UNKNOWN (0) value is refused.
+    if (isSet('lorawan_phy_version') && !KNOWN_PHY.test(str(dev, 'lorawan_phy_version') ?? '')) throw fv('lorawan_phy_version');
+    if (isSet('lorawan_version') && macOrder(getPath(dev, 'lorawan_version')) === 0) throw fv('lorawan_version');
+    if (isSet('mac_state.lorawan_version') && isObject(dev.mac_state) && macOrder(getPath(dev, 'mac_state.lorawan_version')) === 0) {
+      throw fv('mac_state.lorawan_version');
     }
-    if (set('lorawan_phy_version') && str(dev, 'lorawan_phy_version') === undefined) throw invalidFieldValue('ns', 'lorawan_phy_version');
-    if (set('lorawan_version') && str(dev, 'lorawan_version') === undefined) throw invalidFieldValue('ns', 'lorawan_version');
-    if (stored) {
-      for (const f of ['supports_join', 'multicast']) {
-        if (set(f) && (getPath(dev, f) === true) !== (getPath(stored, f) === true)) throw invalidFieldValue('ns', f);
-      }
-    } else {
-      // A device the NS can serve needs its versions and band; the real NS fails
-      // its band lookup or version validation without them.
-      for (const f of ['frequency_plan_id', 'lorawan_version', 'lorawan_phy_version']) {
-        if (str(next, f) === undefined) throw invalidFieldValue('ns', f);
-      }
-    }
-    if (set('supports_join') && getPath(next, 'supports_join') === true) {
-      // ifNotZeroThenNotZeroFields: an OTAA device needs both EUIs (a zero JoinEUI counts as set).
-      if (getPath(next, 'ids.dev_eui') === undefined) throw invalidFieldValue('ns', 'ids.dev_eui');
-      if (getPath(next, 'ids.join_eui') === undefined) throw invalidFieldValue('ns', 'ids.join_eui');
-    }
-    // ids.dev_addr follows session.dev_addr.
-    if (set('ids.dev_addr') && !mask.includes('ids')) {
-      if (str(next, 'ids.dev_addr') !== str(next, 'session.dev_addr')) throw invalidFieldValue('ns', 'session.dev_addr');
-    } else if (set('session.dev_addr')) {
+    // ids.dev_addr and session.dev_addr are consistent.
+    if (isSet('ids.dev_addr')) {
+      const want = str(dev, 'ids.dev_addr');
+      const ok = want === undefined ? !isObject(next.session) : str(next, 'session.dev_addr') === want;
+      if (!ok) throw fv('session.dev_addr');
+      if (want) setPath(next, 'ids.dev_addr', want);
+      else if (isObject(next.ids)) delete next.ids.dev_addr;
+    } else if (isSet('session.dev_addr')) {
       const addr = str(next, 'session.dev_addr');
       if (addr) setPath(next, 'ids.dev_addr', addr);
       else if (isObject(next.ids)) delete next.ids.dev_addr;
     }
-    checkNsSession(next, stored, mask, now);
+    checkImplications(next, mask, isSet);
+    if (isSet(...BAND_FIELDS)) checkBand(str(next, 'frequency_plan_id'), getPath(next, 'lorawan_phy_version'));
+    checkNsSession(next, stored, dev, mask, isSet, now);
+    if (stored) {
+      for (const f of ['multicast', 'supports_join']) {
+        if (isSet(f) && (getPath(dev, f) === true) !== (getPath(stored, f) === true)) throw fv(f);
+      }
+    }
   },
   createIds(dev) {
     const ids = baseIds(dev);
@@ -204,6 +381,8 @@ const NS: ComponentRules = {
     if (devEui !== undefined) ids.dev_eui = devEui;
     return ids;
   },
+  // NS Set "accounts for CLI not sending ids.* paths": body EUIs count as set.
+  idSets: (dev, mask) => [...mask, ...['ids.join_eui', 'ids.dev_eui'].filter((p) => getPath(dev, p) !== undefined)],
   getNotFound: registryNotFound,
   deleteNotFound: () => nsDeviceNotFound(),
 };
@@ -247,6 +426,7 @@ const AS: ComponentRules = {
     if (!zeroKey(dev, 'ids.dev_eui')) ids.dev_eui = getPath(dev, 'ids.dev_eui') ?? null;
     return ids;
   },
+  idSets: (_dev, mask) => [...mask],
   getNotFound: registryNotFound,
   deleteNotFound: (applicationId, deviceId) => asDeviceNotFound(`${applicationId}.${deviceId}`),
 };

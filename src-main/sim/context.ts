@@ -3,7 +3,7 @@
 import type { KeyRing } from './auth.js';
 import { badRequest } from './errors.js';
 import type { DevAddrAllocator } from './dev-addr.js';
-import type { EventBus, StreamRequest } from './events.js';
+import type { EventBus, StreamRequest, StreamScope } from './events.js';
 import { storagePath } from './fieldmask-rules.js';
 import { type Json, type JsonObject, isObject, pick } from './json-path.js';
 import type { Store } from './store.js';
@@ -25,6 +25,8 @@ export interface ApiRequest {
   body: JsonObject | undefined;
   authorization: string | undefined;
   accept: string | undefined;
+  /** The server that took the request: 'is' or 'cluster' when they are separate hosts, else 'all'. */
+  host: StreamScope;
 }
 
 export type Reply =

@@ -189,14 +189,12 @@ export const nsDeviceNotFound = () => new SimError(5, 'pkg/networkserver', 'devi
 export const asDeviceNotFound = (uid: string) =>
   new SimError(5, 'pkg/applicationserver', 'device_not_found', 'device `{device_uid}` not found', { device_uid: uid });
 
+export function componentNamespace(component: 'js' | 'ns' | 'as'): string {
+  return component === 'js' ? 'pkg/joinserver' : component === 'ns' ? 'pkg/networkserver' : 'pkg/applicationserver';
+}
+
 export const invalidFieldValue = (component: 'js' | 'ns' | 'as', field: string) =>
-  new SimError(
-    3,
-    component === 'js' ? 'pkg/joinserver' : component === 'ns' ? 'pkg/networkserver' : 'pkg/applicationserver',
-    'field_value',
-    'invalid value of field `{field}`',
-    { field },
-  );
+  new SimError(3, componentNamespace(component), 'field_value', 'invalid value of field `{field}`', { field });
 
 export const invalidFieldMask = (component: 'js' | 'as') =>
   new SimError(3, component === 'js' ? 'pkg/joinserver' : 'pkg/applicationserver', 'field_mask', 'invalid field mask');
@@ -218,4 +216,76 @@ export const noMatchingEvents = (regexp: string) =>
 export const invalidRegexp = () => new SimError(3, 'pkg/events', 'invalid_regexp', 'invalid regexp');
 
 export const unavailable = () => new SimError(14, 'pkg/redis', 'unavailable', 'service unavailable');
+
+/** pkg/redis/errors.go errTransactionFailed: an optimistic (WATCH) transaction lost a race; transient. */
+export const transactionFailed = () => new SimError(10, 'pkg/redis', 'transaction_failed', 'transaction failed');
+
+/** pkg/networkserver/grpc_asns.go errDownlinkQueueCapacity: ResourceExhausted, but not a rate limit. */
+export const downlinkQueueCapacity = () =>
+  new SimError(8, 'pkg/networkserver', 'downlink_queue_capacity', 'downlink queue capacity exceeded');
+
+/** pkg/{joinserver,networkserver,applicationserver}/redis errReadOnlyField: an identifier changed on update. */
+export const readOnlyField = (component: 'js' | 'ns' | 'as', field: string) =>
+  new SimError(3, `${componentNamespace(component)}/redis`, 'read_only_field', 'read-only field `{field}`', { field });
+
+/** pkg/internal/registry/errors.go errEndDeviceEUIsTaken: a JS/NS/AS create with EUIs another device holds there. */
+export const registryEuisTaken = (joinEui: string, devEui: string, deviceId: string, applicationId: string) =>
+  new SimError(
+    6,
+    'pkg/internal/registry',
+    'end_device_euis_taken',
+    'an end device with JoinEUI `{join_eui}` and DevEUI `{dev_eui}` is already registered as `{device_id}` in application `{application_id}`',
+    { join_eui: joinEui, dev_eui: devEui, device_id: deviceId, application_id: applicationId },
+  );
+
+/** pkg/frequencyplans/frequencyplans.go errNotFound (NotFound: HTTP 404). */
+export const frequencyPlanNotFound = (id: string) =>
+  new SimError(5, 'pkg/frequencyplans', 'not_found', 'frequency plan `{id}` not found', { id });
+
+/** pkg/networkserver/internal/utils.go errNoBandVersion. */
+export const noBandVersion = (ver: string, id: string) =>
+  new SimError(3, 'pkg/networkserver/internal', 'no_band_version', 'specified version `{ver}` of band `{id}` does not exist', { ver, id });
+
+/** pkg/networkserver/mac/utils.go errClassAMulticast (DeviceDefaultClass). */
+export const classAMulticast = () =>
+  new SimError(3, 'pkg/networkserver/mac', 'class_a_multicast', 'multicast device in class A mode');
+
+/**
+ * Errors a test may inject by name with failNext (namespace, gRPC code and
+ * message format as the real server defines them).
+ */
+export const KNOWN_ERRORS: Record<string, { namespace: string; code: number; messageFormat: string }> = {
+  // pkg/redis/errors.go
+  transaction_failed: { namespace: 'pkg/redis', code: 10, messageFormat: 'transaction failed' },
+  // pkg/networkserver/grpc_asns.go
+  downlink_queue_capacity: { namespace: 'pkg/networkserver', code: 8, messageFormat: 'downlink queue capacity exceeded' },
+  // pkg/ratelimit/config.go
+  rate_limit_exceeded: {
+    namespace: 'pkg/ratelimit',
+    code: 8,
+    messageFormat: 'rate limit of `{rate}` accesses per minute exceeded for resource `{key}`',
+  },
+  // pkg/workerpool/workerpool.go
+  pool_full: { namespace: 'pkg/workerpool', code: 8, messageFormat: 'the worker pool is full' },
+};
 export const internal = (message: string) => new SimError(13, 'pkg/sim', 'internal', message);
+
+/** Join Server errors of HandleJoin (pkg/joinserver/errors.go), seen in the NS's join events. */
+export const JOIN_ERRORS = {
+  dev_nonce_too_small: () => new SimError(3, 'pkg/joinserver', 'dev_nonce_too_small', 'DevNonce is too small'),
+  reuse_dev_nonce: () => new SimError(3, 'pkg/joinserver', 'reuse_dev_nonce', 'DevNonce has already been used'),
+  mic_mismatch: () => new SimError(3, 'pkg/joinserver', 'mic_mismatch', 'MIC mismatch'),
+  no_app_key: () => new SimError(9, 'pkg/joinserver', 'no_app_key', 'no AppKey specified'),
+  no_nwk_key: () => new SimError(9, 'pkg/joinserver', 'no_nwk_key', 'no NwkKey specified'),
+  join_nonce_too_high: () => new SimError(2, 'pkg/joinserver', 'join_nonce_too_high', 'JoinNonce is too high'),
+  // pkg/networkserver/errors.go
+  join_server_not_found: () => new SimError(5, 'pkg/networkserver', 'join_server_not_found', 'Join Server not found'),
+  abp_join_request: () => new SimError(3, 'pkg/networkserver', 'abp_join_request', 'received a join-request from ABP device'),
+  unknown_mac_version: () => new SimError(9, 'pkg/networkserver', 'unknown_mac_version', 'MAC version is unknown'),
+} as const;
+
+/** The ttn.lorawan.v3.ErrorDetails of an error, as event data (events.WithErrorDataType). */
+export function errorDetails(err: SimError): Record<string, unknown> {
+  const detail = (err.body().details as Record<string, unknown>[])[0] ?? {};
+  return { ...detail };
+}

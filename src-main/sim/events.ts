@@ -4,7 +4,7 @@
 // events to application subscribers) and pkg/events/pattern.go (names).
 import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { R, rightsOn, type Caller } from './auth.js';
+import { R, listApplicationRights, rightsOn, type Caller } from './auth.js';
 import { invalidRegexp, noApplicationRights, noIdentifiers, noMatchingEvents, unknownEventName, validation } from './errors.js';
 import { type JsonObject, isObject } from './json-path.js';
 
@@ -43,6 +43,20 @@ export interface DeviceRef {
   devAddr?: string;
 }
 
+/**
+ * Where an event is published: events are published inside the cluster that
+ * handles the call, so with the Identity Server on another host than JS/NS/AS
+ * (nam1/au1 with eu1's IS) each host's stream carries only its own events.
+ */
+export type EventScope = 'is' | 'cluster';
+/** The events a stream of one server sees: both kinds when IS and cluster share a host. */
+export type StreamScope = EventScope | 'all';
+
+/** Identity Server events (pkg/identityserver events.Define: end_device.*, application.*); the rest is JS/NS/AS. */
+export function scopeOf(name: string): EventScope {
+  return name.startsWith('end_device.') || name.startsWith('application.') ? 'is' : 'cluster';
+}
+
 export interface SimEvent {
   json: JsonObject;
   name: string;
@@ -50,6 +64,7 @@ export interface SimEvent {
   deviceId?: string;
   time: number;
   visibility: string;
+  scope: EventScope;
 }
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -81,6 +96,7 @@ function visibilityOf(name: string): string {
 }
 
 interface Subscription {
+  scope: StreamScope;
   caller: Caller;
   devices: Set<string>;
   applications: Set<string>;
@@ -90,6 +106,7 @@ interface Subscription {
 }
 
 export interface StreamRequest {
+  scope: StreamScope;
   caller: Caller;
   devices: Set<string>;
   applications: Set<string>;
@@ -117,7 +134,15 @@ export class EventBus {
     json.origin = 'stack-migrator-sim';
     json.visibility = { rights: [visibilityOf(name)] };
     json.unique_id = ulid(now);
-    const evt: SimEvent = { json, name, applicationId: ref.applicationId, deviceId: ref.deviceId, time: now, visibility: visibilityOf(name) };
+    const evt: SimEvent = {
+      json,
+      name,
+      applicationId: ref.applicationId,
+      deviceId: ref.deviceId,
+      time: now,
+      visibility: visibilityOf(name),
+      scope: scopeOf(name),
+    };
     this.history.push(evt);
     if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
     for (const sub of this.subs) if (matches(sub, evt)) write(sub, evt.json);
@@ -153,6 +178,7 @@ export class EventBus {
 }
 
 function matches(sub: Subscription, evt: SimEvent): boolean {
+  if (sub.scope !== 'all' && sub.scope !== evt.scope) return false;
   if (sub.names && !sub.names.has(evt.name)) return false;
   const onDevice = evt.deviceId !== undefined && sub.devices.has(`${evt.applicationId}/${evt.deviceId}`);
   const onApp = sub.applications.has(evt.applicationId) && !NOT_PROPAGATED.has(evt.name);
@@ -191,7 +217,7 @@ export function resolveNames(patterns: unknown): Set<string> | undefined {
 }
 
 /** Parses a StreamEventsRequest body and checks the caller may follow each entity (RequireAny). */
-export function parseStreamRequest(caller: Caller, body: JsonObject): StreamRequest {
+export function parseStreamRequest(caller: Caller, body: JsonObject, scope: StreamScope = 'all'): StreamRequest {
   const ids = body.identifiers;
   if (!Array.isArray(ids) || ids.length === 0) throw noIdentifiers();
   const devices = new Set<string>();
@@ -214,7 +240,8 @@ export function parseStreamRequest(caller: Caller, body: JsonObject): StreamRequ
     } else {
       throw validation('identifiers', 'only application_ids and device_ids are supported');
     }
-    if (rightsOn(caller, applicationId).size === 0) throw noApplicationRights(applicationId);
+    // rights.RequireAny: any right on the (device's) application; an admin asking for a missing one gets NotFound.
+    if (listApplicationRights(caller, applicationId).size === 0) throw noApplicationRights(applicationId);
   }
   const names = resolveNames(body.names);
   const tail = typeof body.tail === 'number' && body.tail > 0 ? Math.floor(body.tail) : 0;
@@ -223,5 +250,5 @@ export function parseStreamRequest(caller: Caller, body: JsonObject): StreamRequ
     after = Date.parse(body.after);
     if (Number.isNaN(after)) throw validation('after', 'invalid timestamp');
   }
-  return { caller, devices, applications, names, identifiers: ids as JsonObject[], tail, after };
+  return { scope, caller, devices, applications, names, identifiers: ids as JsonObject[], tail, after };
 }

@@ -2,9 +2,9 @@
 // GET / PUT (or POST) / DELETE /{js|ns|as}/applications/{app}/devices/{dev}.
 import { requireApplication } from './auth.js';
 import { normalizeDevice } from './codec.js';
-import { RULES, type ServerComponent } from './component-rules.js';
+import { RULES, type ServerComponent, checkReadOnlyIds } from './component-rules.js';
 import { type ApiRequest, type Reply, type SimContext, bodyFieldMask, nowIso, ok, present, queryFieldMask, requireParam } from './context.js';
-import { endDeviceNotFound } from './errors.js';
+import { endDeviceNotFound, registryEuisTaken } from './errors.js';
 import { checkComponentMask, storagePath } from './fieldmask-rules.js';
 import { refOf } from './handlers-is.js';
 import { type JsonObject, clone, deletePath, getPath, isObject, setPath } from './json-path.js';
@@ -39,6 +39,23 @@ function applyMask(target: JsonObject, dev: JsonObject, mask: readonly string[])
   }
 }
 
+/**
+ * redis/registry.go on create: the (JoinEUI, DevEUI) key of the component's
+ * registry must be free, else pkg/internal/registry end_device_euis_taken.
+ * The simulator finds the holder through the IS's EUI index.
+ */
+function checkEuisFree(ctx: SimContext, component: ServerComponent, appId: string, devId: string, next: JsonObject): void {
+  const join = getPath(next, 'ids.join_eui');
+  const devEui = getPath(next, 'ids.dev_eui');
+  if (typeof join !== 'string' || typeof devEui !== 'string') return;
+  const owner = ctx.store.euiOwner(join, devEui);
+  if (!owner || (owner.applicationId === appId && owner.deviceId === devId)) return;
+  const held = ctx.store.app(owner.applicationId)?.[component].get(owner.deviceId);
+  if (held && getPath(held, 'ids.join_eui') === join && getPath(held, 'ids.dev_eui') === devEui) {
+    throw registryEuisTaken(join, devEui, owner.deviceId, owner.applicationId);
+  }
+}
+
 export function setComponentDevice(ctx: SimContext, req: ApiRequest): Reply {
   const component = componentOf(req);
   const rules = RULES[component];
@@ -56,15 +73,17 @@ export function setComponentDevice(ctx: SimContext, req: ApiRequest): Reply {
   rules.preCheck(dev, mask);
   requireApplication(ctx.keys.authenticate(req.authorization), appId, ...rules.writeRights(mask));
   const app = ctx.store.app(appId);
-  // Stricter than the real stack (JS/NS/AS do not consult the IS): a part may
-  // only be written for a device registered in the IS, as the clients do.
-  if (!app || !app.is.has(devId)) throw endDeviceNotFound(appId, devId);
+  if (!app) throw endDeviceNotFound(appId, devId);
+  // SetByID is an upsert on all three (pkg/{joinserver,networkserver,applicationserver}/redis/registry.go):
+  // an absent device is created, whether or not the IS knows it.
   const registry = app[component];
   const stored = registry.get(devId);
+  if (stored) checkReadOnlyIds(component, stored, dev, rules.idSets(dev, mask));
   const now = nowIso();
   const next: JsonObject = stored ? clone(stored) : { ids: rules.createIds(dev), created_at: now };
   applyMask(next, dev, mask);
   rules.finish(next, stored, dev, mask, now);
+  if (!stored) checkEuisFree(ctx, component, appId, devId, next);
   next.updated_at = now;
   registry.set(devId, next);
   const ref = refOf(appId, devId, next);

@@ -1,7 +1,7 @@
 // Identity Server routes: auth_info, applications and the end-device registry
 // (pkg/identityserver/{entity_access,application_registry,end_device_registry}.go).
-import { R, impliedRights, requireApplication, rightsOn } from './auth.js';
-import { hostOf, normalizeDevice } from './codec.js';
+import { APPLICATION_RIGHTS, R, listApplicationRights, requireApplication, requireUser, rightsOn, sortRights } from './auth.js';
+import { normalizeDevice } from './codec.js';
 import { type ApiRequest, type Reply, type SimContext, bodyFieldMask, nowIso, ok, present, queryFieldMask, requireParam } from './context.js';
 import {
   SimError,
@@ -26,19 +26,27 @@ function caller(ctx: SimContext, req: ApiRequest) {
   return ctx.keys.authenticate(req.authorization);
 }
 
+/** EntityAccess.AuthInfo (entity_access.go authInfo). */
 export function authInfo(ctx: SimContext, req: ApiRequest): Reply {
   const c = caller(ctx, req);
   // An unauthenticated request gets an empty AuthInfoResponse, not an error.
   if (c.kind === 'none') return ok({});
   const k = c.key;
-  return ok({
+  const entityIds: JsonObject =
+    k.owner.type === 'application' ? { application_ids: { application_id: k.owner.id } } : { user_ids: { user_id: k.owner.id } };
+  const body: JsonObject = {
     api_key: {
-      api_key: { id: k.id, rights: impliedRights([...k.rights]), created_at: k.createdAt, updated_at: k.createdAt },
-      entity_ids: { application_ids: { application_id: k.applicationId } },
+      api_key: { id: k.id, rights: sortRights(c.rights), created_at: k.createdAt, updated_at: k.createdAt },
+      entity_ids: entityIds,
     },
-  });
+  };
+  // universal_rights is a Rights message: absent unless set; `{}` when set but empty (restricted users).
+  if (c.universal) body.universal_rights = c.universal.size > 0 ? { rights: sortRights(c.universal) } : {};
+  if (c.isAdmin) body.is_admin = true;
+  return ok(body);
 }
 
+/** ApplicationRegistry.Get (application_registry.go getApplication). */
 export function getApplication(ctx: SimContext, req: ApiRequest): Reply {
   const appId = requireParam(req.params.app, 'application_id');
   const mask = queryFieldMask(req.query);
@@ -54,12 +62,59 @@ export function getApplication(ctx: SimContext, req: ApiRequest): Reply {
   return ok(pick(app.record, [...mask, 'ids', 'created_at', 'updated_at']));
 }
 
+/**
+ * ApplicationAccess.ListRights (application_access.go listApplicationRights,
+ * pkg/auth/rights/list.go ListApplication): the caller's rights on the
+ * application, only application rights; no rights is `{}`, not an error.
+ */
+export function listRights(ctx: SimContext, req: ApiRequest): Reply {
+  const appId = requireParam(req.params.app, 'application_id');
+  const c = caller(ctx, req);
+  if (c.kind === 'none') throw unauthenticated();
+  const rights = [...listApplicationRights(c, appId)].filter((r) => r in APPLICATION_RIGHTS);
+  return ok(rights.length > 0 ? { rights: sortRights(rights) } : {});
+}
+
+const APPLICATION_ORDERS = new Set(['', 'application_id', '-application_id', 'name', '-name', 'created_at', '-created_at']);
+
+/**
+ * ApplicationRegistry.List (application_registry.go listApplications): the
+ * applications the calling user collaborates on (admins too: their universal
+ * rights do not list other applications), which needs
+ * RIGHT_USER_APPLICATIONS_LIST on the user; paged, with X-Total-Count. An
+ * application key (or no key) is neither user nor organization: `{}`.
+ */
 export function listApplications(ctx: SimContext, req: ApiRequest): Reply {
-  checkAllowed('ApplicationRegistry.List', queryFieldMask(req.query));
-  caller(ctx, req);
-  // The IS lists the applications of the calling user or organization; an
-  // application API key is neither, so the answer is empty (no X-Total-Count).
-  return ok({});
+  const mask = queryFieldMask(req.query);
+  checkAllowed('ApplicationRegistry.List', mask);
+  let limit = uintParam(req.query, 'limit');
+  if (limit > 1000) throw validation('limit', 'value must be less than or equal to 1000');
+  const page = Math.max(1, uintParam(req.query, 'page'));
+  const order = req.query.get('order') ?? '';
+  if (!APPLICATION_ORDERS.has(order)) throw validation('order', `value must be in list [${[...APPLICATION_ORDERS].join(' ')}]`);
+  const c = caller(ctx, req);
+  if (c.kind === 'none' || c.key.owner.type !== 'user' || !c.user) return ok({});
+  const user = c.user;
+  requireUser(c, user.id, R.USER_APPLICATIONS_LIST);
+  if (limit === 0) limit = 100; // the IS's default pagination limit
+  const field = order.replace(/^-/, '');
+  const key = (id: string): string => {
+    if (field === '' || field === 'application_id') return id;
+    const v = ctx.store.app(id)?.record[field];
+    return typeof v === 'string' ? v : '';
+  };
+  const ids = [...user.applications.keys()].filter((id) => ctx.store.app(id)).sort();
+  ids.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  if (order.startsWith('-')) ids.reverse();
+  const applications: JsonObject[] = [];
+  for (const id of ids.slice((page - 1) * limit, page * limit)) {
+    const record = ctx.store.app(id)?.record;
+    if (!record) continue;
+    // Full details where the user's memberships (not the key) or universal rights include INFO; else PublicSafe.
+    const info = user.applications.get(id)?.has(R.INFO) || c.universal?.has(R.INFO);
+    applications.push(pick(record, info ? [...mask, 'ids', 'created_at', 'updated_at'] : ['ids', 'created_at', 'updated_at']));
+  }
+  return ok(applications.length > 0 ? { applications } : {}, { 'X-Total-Count': String(ids.length) });
 }
 
 function uintParam(query: URLSearchParams, name: string): number {
@@ -105,12 +160,110 @@ export function getDevice(ctx: SimContext, req: ApiRequest): Reply {
   return ok(present(record, mask));
 }
 
+const hasCtl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+/** Characters net/url accepts unescaped in a host (shouldEscape with encodeHost). */
+const HOST_CHARS = /^[A-Za-z0-9\-_.~!$&'()*+,;=:[\]<>"%]*$/;
+const USERINFO_CHARS = /^[A-Za-z0-9\-_.~!$&'()*+,;=%@:]*$/;
+
+/** Go net/url.Parse, reduced to what getHost reads: the host[:port] of the authority, or undefined on a parse error. */
+function urlHost(raw: string): string | undefined {
+  if (hasCtl(raw)) return undefined; // invalid control character in URL
+  const noFragment = raw.split('#')[0] as string;
+  // getScheme: letters, then letters, digits, + - . up to the colon.
+  let scheme = '';
+  let rest = noFragment;
+  for (let i = 0; i < noFragment.length; i++) {
+    const ch = noFragment[i] as string;
+    if (/[A-Za-z]/.test(ch)) continue;
+    if (/[0-9+\-.]/.test(ch)) {
+      if (i === 0) break;
+      continue;
+    }
+    if (ch === ':') {
+      if (i === 0) return undefined; // missing protocol scheme
+      scheme = noFragment.slice(0, i);
+      rest = noFragment.slice(i + 1);
+    }
+    break;
+  }
+  if (rest.endsWith('?') && rest.indexOf('?') === rest.length - 1) rest = rest.slice(0, -1);
+  else rest = rest.split('?')[0] as string;
+  if (!rest.startsWith('/')) {
+    if (scheme !== '') return ''; // opaque
+    if ((rest.split('/')[0] as string).includes(':')) return undefined; // first path segment cannot contain colon
+  }
+  if (!((scheme !== '' || !rest.startsWith('///')) && rest.startsWith('//'))) return '';
+  let authority = rest.slice(2);
+  const slash = authority.indexOf('/');
+  if (slash >= 0) authority = authority.slice(0, slash);
+  const at = authority.lastIndexOf('@');
+  if (at >= 0 && !USERINFO_CHARS.test(authority.slice(0, at))) return undefined;
+  let host = at >= 0 ? authority.slice(at + 1) : authority;
+  // parseHost: a port after the (last) colon must be digits.
+  const validPort = (p: string) => p === '' || /^:[0-9]*$/.test(p);
+  if (host.startsWith('[')) {
+    const close = host.lastIndexOf(']');
+    if (close < 0 || !validPort(host.slice(close + 1))) return undefined;
+  } else {
+    const colon = host.lastIndexOf(':');
+    if (colon >= 0 && !validPort(host.slice(colon))) return undefined;
+  }
+  if (!HOST_CHARS.test(host)) return undefined;
+  try {
+    host = decodeURIComponent(host);
+  } catch {
+    return undefined;
+  }
+  return host;
+}
+
+/** Go net.SplitHostPort's host, or undefined on its errors. */
+function splitHostPort(hostport: string): string | undefined {
+  const i = hostport.lastIndexOf(':');
+  if (i < 0) return undefined; // missing port
+  let host: string;
+  let j = 0;
+  let k = 0;
+  if (hostport.startsWith('[')) {
+    const end = hostport.indexOf(']');
+    if (end < 0) return undefined;
+    if (end + 1 !== i) return undefined; // missing port or too many colons
+    host = hostport.slice(1, end);
+    j = 1;
+    k = end + 1;
+  } else {
+    host = hostport.slice(0, i);
+    if (host.includes(':')) return undefined; // too many colons
+  }
+  if (hostport.slice(j).includes('[') || hostport.slice(k).includes(']')) return undefined;
+  return host;
+}
+
+/**
+ * pkg/identityserver/end_device_registry.go getHost: the URL's host when the
+ * address has a scheme, then the host without port; on a parse error the
+ * address is kept as it is.
+ */
+export function getHost(address: string): string {
+  let a = address;
+  if (a.includes('://')) {
+    const host = urlHost(a);
+    if (host !== undefined) a = host;
+  }
+  if (a.includes(':')) {
+    const host = splitHostPort(a);
+    if (host !== undefined) return host;
+  }
+  return a;
+}
+
+/** end_device_registry.go validateEndDeviceServerAddressMatch: each address set on both sides must name the same host. */
 function checkServerAddresses(app: JsonObject, dev: JsonObject): void {
   for (const kind of ['network', 'application', 'join'] as const) {
     const field = `${kind}_server_address`;
     const expected = app[field];
     const given = dev[field];
-    if (typeof expected === 'string' && expected !== '' && typeof given === 'string' && given !== '' && hostOf(expected) !== hostOf(given)) {
+    if (typeof expected === 'string' && expected !== '' && typeof given === 'string' && given !== '' && getHost(expected) !== getHost(given)) {
       throw serverAddressMismatch(kind, given, expected);
     }
   }

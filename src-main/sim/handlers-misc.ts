@@ -9,7 +9,8 @@ export function generateDevAddr(ctx: SimContext, _req: ApiRequest): Reply {
 
 export function streamEvents(ctx: SimContext, req: ApiRequest): Reply {
   const caller = ctx.keys.authenticate(req.authorization);
-  const stream = parseStreamRequest(caller, req.body ?? {});
+  // Each host streams the events published inside it (IS or cluster; both on a shared host).
+  const stream = parseStreamRequest(caller, req.body ?? {}, req.host);
   // grpc-gateway: text/event-stream gets blank-line delimiters, JSON newlines.
   const sse = (req.accept ?? '').includes('text/event-stream');
   return { stream, delimiter: sse ? '\n\n' : '\n', contentType: sse ? 'text/event-stream' : 'application/json' };

@@ -3,45 +3,70 @@
 // tables, errors, paging, rate limits, event streams and fault injection.
 // It is an independent reading of the real server's rules: nothing here comes
 // from src-main/stack.
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { KeyRing } from './auth.js';
 import type { SimContext } from './context.js';
 import { DevAddrAllocator } from './dev-addr.js';
 import { EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
-import { clone } from './json-path.js';
+import { clone, getPath } from './json-path.js';
 import { RateLimiter } from './rate-limit.js';
 import { Seeder } from './seed.js';
 import { createSimServer } from './server.js';
-import { simulateJoin, simulateUplink } from './simulate.js';
+import { defaultDevNonce, joinServerKeys, simulateJoin, simulateUplink } from './simulate.js';
 import { Store } from './store.js';
-import type { RouteName, Simulator, SimulatorOptions } from './types.js';
+import type { JoinOptions, RateLimitOptions, RouteName, Simulator, SimulatorOptions } from './types.js';
 
 export type {
   DeviceParts,
   Faults,
+  FailNextOptions,
+  JoinOptions,
   JoinResult,
   RateLimitOptions,
+  RateLimitProfile,
   Right,
   RouteName,
   SeedOptions,
+  ServerAddresses,
   Simulator,
   SimulatorOptions,
   UplinkResult,
+  UserApiKeyOptions,
 } from './types.js';
 
 const ROUTE_NAMES: RouteName[] = [
-  'auth_info', 'app.get', 'app.list', 'is.list', 'is.get', 'is.create', 'is.update', 'is.delete',
+  'auth_info', 'app.get', 'app.rights', 'app.list', 'is.list', 'is.get', 'is.create', 'is.update', 'is.delete',
   'js.get', 'js.set', 'js.delete', 'ns.get', 'ns.set', 'ns.delete', 'as.get', 'as.set', 'as.delete',
   'ns.dev_addr', 'events',
 ];
 const APP_ID = /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/;
+/** The pattern of Application.*_server_address (api/ttn/lorawan/v3/application.proto): host[:port], or empty. */
+const SERVER_ADDRESS =
+  /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])\.)*(?:[A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9])(?::[0-9]{1,5})?$|^$/;
+
+/** Starts one HTTP server on 127.0.0.1 (loopback only: the simulator holds keys). */
+async function listen(server: Server, port: number): Promise<number> {
+  // Many concurrent keep-alive clients (benchmarks) are expected.
+  server.maxConnections = 4096;
+  server.keepAliveTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
+}
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
   const random = opts.random ?? Math.random;
+  const store = new Store();
   const ctx: SimContext = {
-    store: new Store(),
-    keys: new KeyRing(),
+    store,
+    keys: new KeyRing((id) => store.app(id) !== undefined),
     bus: new EventBus(),
     clusterHost: '',
     devAddrs: new DevAddrAllocator(opts.devAddrPrefix ?? '260B0000/16', random),
@@ -49,7 +74,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
   const faults = new FaultInjector(random);
   if (opts.faults) faults.set(opts.faults);
-  let limiter = opts.rateLimit ? new RateLimiter(opts.rateLimit) : undefined;
+  const separate = opts.separateCluster ?? false;
+  // Each host has its own limiter store (a memstore per deployment), with the same profiles.
+  const makeLimiter = (r: RateLimitOptions | undefined) => (r ? new RateLimiter(r) : undefined);
+  let isLimiter = makeLimiter(opts.rateLimit);
+  let clusterLimiter = separate ? makeLimiter(opts.rateLimit) : isLimiter;
   const counters = new Map<string, number>();
   const resetCounters = () => {
     for (const name of [...ROUTE_NAMES, 'admin']) counters.set(name, 0);
@@ -57,56 +86,68 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   };
   resetCounters();
 
-  const join = (app: string, dev: string, appKey?: string) => simulateJoin(ctx, app, dev, appKey);
+  const join = (app: string, dev: string, joinOpts?: JoinOptions) => simulateJoin(ctx, app, dev, joinOpts);
   const uplink = (app: string, dev: string) => simulateUplink(ctx, app, dev);
-  const { server, sockets } = createSimServer({
-    ctx,
-    faults,
-    limiter: () => limiter,
-    counters,
-    adminRoutes: opts.adminRoutes ?? false,
-    join,
-    uplink,
-  });
-  // Many concurrent keep-alive clients (benchmarks) are expected.
-  server.maxConnections = 4096;
-  server.keepAliveTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    // Loopback only: the simulator holds keys and must never be reachable from the network.
-    server.listen(opts.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  ctx.clusterHost = opts.clusterHost ?? `127.0.0.1:${port}`;
+  const common = { ctx, faults, counters, adminRoutes: opts.adminRoutes ?? false, join, uplink };
+  const servers: { server: Server; sockets: Set<Socket> }[] = [];
+  const closeAll = () => {
+    ctx.bus.closeAll();
+    return Promise.all(
+      servers.map(
+        ({ server, sockets }) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+            for (const s of sockets) s.destroy();
+          }),
+      ),
+    ).then(() => undefined);
+  };
+  let port: number;
+  let clusterPort: number;
+  try {
+    const is = createSimServer({ ...common, host: separate ? 'is' : 'all', limiter: () => isLimiter });
+    servers.push(is);
+    port = await listen(is.server, opts.port ?? 0);
+    clusterPort = port;
+    if (separate) {
+      const cluster = createSimServer({ ...common, host: 'cluster', limiter: () => clusterLimiter });
+      servers.push(cluster);
+      clusterPort = await listen(cluster.server, 0);
+    }
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+  ctx.clusterHost = opts.clusterHost ?? `127.0.0.1:${clusterPort}`;
   const seeder = new Seeder(ctx);
   let closed: Promise<void> | undefined;
 
   const sim: Simulator = {
     url: `http://127.0.0.1:${port}`,
     port,
+    clusterUrl: `http://127.0.0.1:${clusterPort}`,
     clusterHost: ctx.clusterHost,
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        ctx.bus.closeAll();
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const s of sockets) s.destroy();
-      });
+      closed ??= closeAll();
       return closed;
     },
     addApplication(id, appOpts = {}) {
       if (!APP_ID.test(id) || id.length > 36) throw new Error(`invalid application id ${id}`);
       const now = new Date().toISOString();
+      // Server addresses are stored as the application names them (host or
+      // host:port, application.proto's pattern); the cluster host where it names none.
+      const addresses = appOpts.serverAddresses ?? {};
+      for (const [field, value] of Object.entries(addresses)) {
+        if (value !== undefined && !SERVER_ADDRESS.test(value)) throw new Error(`invalid ${field} ${value}: host[:port] expected`);
+      }
       const record = {
         ids: { application_id: id },
         created_at: now,
         updated_at: now,
-        network_server_address: ctx.clusterHost,
-        application_server_address: ctx.clusterHost,
-        join_server_address: ctx.clusterHost,
+        network_server_address: addresses.network_server_address ?? ctx.clusterHost,
+        application_server_address: addresses.application_server_address ?? ctx.clusterHost,
+        join_server_address: addresses.join_server_address ?? ctx.clusterHost,
         ...(appOpts.name ? { name: appOpts.name } : {}),
         ...(appOpts.description ? { description: appOpts.description } : {}),
       };
@@ -115,6 +156,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     createApiKey(applicationId, rights, keyOpts = {}) {
       if (!ctx.store.app(applicationId)) throw new Error(`unknown application ${applicationId}`);
       return ctx.keys.create(applicationId, rights, keyOpts.id);
+    },
+    createUserApiKey(userId, userOpts) {
+      return ctx.keys.createUserKey(userId, userOpts);
     },
     seedDevices(applicationId, count, seedOpts) {
       return seeder.seed(applicationId, count, seedOpts);
@@ -145,16 +189,26 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       faults.set(f);
     },
     setRateLimit(r) {
-      limiter = r ? new RateLimiter(r) : undefined;
+      isLimiter = makeLimiter(r);
+      clusterLimiter = separate ? makeLimiter(r) : isLimiter;
     },
     failNext(route, failOpts) {
-      faults.failNext(route, failOpts.status, failOpts.code, failOpts.times ?? 1);
+      faults.failNext(route, failOpts);
     },
     simulateJoin(applicationId, deviceId, joinOpts = {}) {
-      return join(applicationId, deviceId, joinOpts.appKey);
+      return join(applicationId, deviceId, joinOpts);
     },
     simulateUplink(applicationId, deviceId) {
       return uplink(applicationId, deviceId);
+    },
+    deviceState(applicationId, deviceId) {
+      const app = ctx.store.app(applicationId);
+      const js = app?.js.get(deviceId);
+      if (!app || !js) return undefined;
+      const version = getPath(app.ns.get(deviceId), 'lorawan_version');
+      const num = (p: string) => (typeof getPath(js, p) === 'number' ? (getPath(js, p) as number) : 0);
+      // The device signs its join-requests with the key the Join Server checks the MIC with.
+      return { key: joinServerKeys(js, version).network, lastDevNonce: defaultDevNonce(js, version) - 1, lastJoinNonce: num('last_join_nonce') };
     },
   };
   return sim;

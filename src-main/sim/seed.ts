@@ -1,6 +1,9 @@
 // Deterministic, realistic fleets for tests and the demo: OTAA 1.0.2 / 1.0.3 /
 // 1.1 devices that joined the source (session on NS/AS), ABP 1.0.3 devices,
-// and about 1 in 50 whose keys sit on an external Join Server.
+// and about 1 in 50 whose keys sit on an external Join Server. The `varied`
+// mix adds every root-key combination the Join Server's key table tells apart
+// (pkg/joinserver/joinserver.go HandleJoin), LoRaWAN 1.0.4, nonce history and
+// multicast groups. Devices name the server addresses of their application.
 import type { SimContext } from './context.js';
 import type { JsonObject } from './json-path.js';
 import type { Slot } from './store.js';
@@ -63,7 +66,10 @@ function pickKind(mix: SeedOptions['mix'], r: number, index: number): Kind {
 interface Shared {
   applicationId: string;
   appIds: JsonObject;
-  host: string;
+  /** The application's server addresses (the IS copies them into each device on create). */
+  nsAddress: string;
+  asAddress: string;
+  jsAddress: string;
   mix: SeedOptions['mix'];
   versionIds: JsonObject[];
   macStates: Map<string, JsonObject>;
@@ -88,8 +94,9 @@ const RESETS_F_CNT: JsonObject = { resets_f_cnt: true };
 
 /** The parts of one seeded device; called on its first access. */
 function build(slot: Slot, sh: Shared, d: DeviceSeed): void {
+  if (sh.mix === 'varied') return buildVaried(slot, sh, d);
   const { rand, deviceId, devEui, joinEui, index } = d;
-  const { appIds, host } = sh;
+  const { appIds } = sh;
   const kind = pickKind(sh.mix, rand(), index);
   const pr = rand();
   const planIndex = pr < 0.6 ? 0 : pr < 0.85 ? 1 : 2;
@@ -108,9 +115,9 @@ function build(slot: Slot, sh: Shared, d: DeviceSeed): void {
   if (rand() < 0.4) is.attributes = { site: SITES[Math.floor(rand() * SITES.length)] as string, floor: String(Math.floor(rand() * 5)) };
   const model = rand() < 0.3 ? sh.versionIds[Math.floor(rand() * MODELS.length) * PLANS.length + planIndex] : undefined;
   if (model) is.version_ids = model;
-  is.network_server_address = host;
-  is.application_server_address = host;
-  if (kind !== 'abp') is.join_server_address = kind === 'external' ? EXTERNAL_JS : host;
+  is.network_server_address = sh.nsAddress;
+  is.application_server_address = sh.asAddress;
+  if (kind !== 'abp') is.join_server_address = kind === 'external' ? EXTERNAL_JS : sh.jsAddress;
   if (rand() < 0.7) {
     is.last_seen_at = new Date(LAST_SEEN_BASE - Math.floor(rand() * 14 * 86_400_000)).toISOString();
     is.activated_at = created;
@@ -169,12 +176,159 @@ function build(slot: Slot, sh: Shared, d: DeviceSeed): void {
       created_at: created,
       updated_at: created,
       root_keys: rootKeys,
-      network_server_address: host,
-      application_server_address: host,
+      network_server_address: sh.nsAddress,
+      application_server_address: sh.asAddress,
       last_dev_nonce: Math.floor(rand() * 200),
       last_join_nonce: Math.floor(rand() * 20),
     };
   }
+}
+
+type VariedKind = 'appKey10' | 'bothCli' | 'bothOther' | 'nwkOnly103' | 'otaa104' | 'otaa11' | 'abp' | 'multicast' | 'external';
+
+/** The `varied` mix: the kind of device `index` (about 1 in 50 external). */
+export function pickVariedKind(r: number, index: number): VariedKind {
+  if (index % 50 === 49) return 'external';
+  if (r < 0.14) return 'appKey10';
+  if (r < 0.22) return 'bothCli';
+  if (r < 0.3) return 'bothOther';
+  if (r < 0.36) return 'nwkOnly103';
+  if (r < 0.54) return 'otaa104';
+  if (r < 0.7) return 'otaa11';
+  if (r < 0.88) return 'abp';
+  return 'multicast';
+}
+
+/** Root key ids other than the CLI's (joinserver.go: any id but `ttn-lw-cli-generated` makes a 1.0.x JS use the NwkKey). */
+const OTHER_ROOT_KEY_IDS = ['acme-factory-2023', 'provisioned-batch-7', 'lns-import'];
+const CLI_ROOT_KEY_ID = 'ttn-lw-cli-generated';
+
+/** A few distinct DevNonces a pre-1.0.4 device used (random values, as such devices pick them). */
+function usedDevNonces(rand: () => number): number[] {
+  const n = 2 + Math.floor(rand() * 5);
+  const out: number[] = [];
+  while (out.length < n) {
+    const v = 256 + Math.floor(rand() * (65536 - 256));
+    if (!out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+/**
+ * The parts of one device of the `varied` mix: OTAA 1.0.2/1.0.3 with only an
+ * AppKey; 1.0.x with AppKey and NwkKey (root_key_id the CLI's or another);
+ * 1.0.3 with only a NwkKey; 1.0.4 and 1.1 with nonce history (some resetting
+ * their nonces); ABP 1.0.3; ABP multicast class B/C groups; external JS.
+ */
+function buildVaried(slot: Slot, sh: Shared, d: DeviceSeed): void {
+  const { rand, deviceId, devEui, joinEui, index } = d;
+  const { appIds } = sh;
+  const kind = pickVariedKind(rand(), index);
+  const pr = rand();
+  const planIndex = pr < 0.6 ? 0 : pr < 0.85 ? 1 : 2;
+  const plan = PLANS[planIndex] as (typeof PLANS)[number];
+  const v102 = rand() < 0.4 && (kind === 'appKey10' || kind === 'bothCli' || kind === 'bothOther');
+  const macVersion = kind === 'otaa104' ? 'MAC_V1_0_4' : kind === 'otaa11' ? 'MAC_V1_1' : v102 ? 'MAC_V1_0_2' : 'MAC_V1_0_3';
+  const phyVersion =
+    kind === 'otaa104' ? 'RP002_V1_0_3' : kind === 'otaa11' ? 'PHY_V1_1_REV_B' : v102 ? 'PHY_V1_0_2_REV_B' : 'PHY_V1_0_3_REV_A';
+  const joins = kind !== 'abp' && kind !== 'multicast';
+  const multicast = kind === 'multicast';
+  const created = new Date(EPOCH + index * 37_000 + Math.floor(rand() * 30_000)).toISOString();
+  const label = multicast ? 'Multicast group' : (KINDS[Math.floor(rand() * KINDS.length)] as string);
+  const is: JsonObject = {
+    ids: { device_id: deviceId, application_ids: appIds, dev_eui: devEui, join_eui: joinEui },
+    name: `${label} ${d.number}`,
+    created_at: created,
+    updated_at: created,
+  };
+  if (rand() < 0.5) is.description = `${label} at ${SITES[Math.floor(rand() * SITES.length)]}`;
+  is.network_server_address = sh.nsAddress;
+  is.application_server_address = sh.asAddress;
+  if (joins) is.join_server_address = kind === 'external' ? EXTERNAL_JS : sh.jsAddress;
+  if (!multicast && rand() < 0.7) {
+    is.last_seen_at = new Date(LAST_SEEN_BASE - Math.floor(rand() * 14 * 86_400_000)).toISOString();
+    is.activated_at = created;
+  }
+
+  const devAddr = sh.allocateDevAddr(rand);
+  const is11 = kind === 'otaa11';
+  const fNwk = hex(rand, 32);
+  const sessionKeyId = joins ? base64Id(rand) : undefined;
+  const nsKeys: JsonObject = {
+    f_nwk_s_int_key: { key: fNwk },
+    s_nwk_s_int_key: { key: is11 ? hex(rand, 32) : fNwk },
+    nwk_s_enc_key: { key: is11 ? hex(rand, 32) : fNwk },
+  };
+  if (sessionKeyId) nsKeys.session_key_id = sessionKeyId;
+  const session: JsonObject = { dev_addr: devAddr, keys: nsKeys, last_n_f_cnt_down: Math.floor(rand() * 40), started_at: created };
+  // pkg/networkserver ifNotZeroThenZeroFields["multicast"]: no uplink counter on a multicast group.
+  if (!multicast) session.last_f_cnt_up = Math.floor(rand() * 5000);
+  const ns: JsonObject = {
+    ids: { device_id: deviceId, application_ids: appIds, dev_eui: devEui, join_eui: joinEui, dev_addr: devAddr },
+    created_at: created,
+    updated_at: created,
+    lorawan_version: macVersion,
+    lorawan_phy_version: phyVersion,
+    frequency_plan_id: plan.id,
+    session,
+  };
+  if (joins) ns.supports_join = true;
+  if (multicast) {
+    // Multicast groups are class B or C (ifNotZeroThenFuncFields); class B needs a ping slot period.
+    const classB = rand() < 0.35;
+    ns.multicast = true;
+    if (classB) {
+      ns.supports_class_b = true;
+      ns.mac_settings = { ping_slot_periodicity: 'PING_EVERY_8S' };
+    } else ns.supports_class_c = true;
+    ns.mac_state = { lorawan_version: macVersion, device_class: classB ? 'CLASS_B' : 'CLASS_C' };
+  } else {
+    ns.mac_state = sh.macStates.get(macVersion) as JsonObject;
+    if (kind === 'abp' && rand() < 0.5) ns.mac_settings = RESETS_F_CNT;
+    else if (rand() < 0.25) ns.mac_settings = MAC_SETTINGS;
+  }
+
+  const asKeys: JsonObject = { app_s_key: { key: hex(rand, 32) } };
+  if (sessionKeyId) asKeys.session_key_id = sessionKeyId;
+  const as: JsonObject = {
+    ids: { device_id: deviceId, application_ids: appIds, dev_eui: devEui, join_eui: joinEui, dev_addr: devAddr },
+    created_at: created,
+    updated_at: created,
+    session: { dev_addr: devAddr, keys: asKeys, last_a_f_cnt_down: Math.floor(rand() * 20) },
+  };
+  slot.is = is;
+  slot.ns = ns;
+  slot.as = as;
+  if (!joins || kind === 'external') return;
+
+  const rootKeys: JsonObject = {};
+  if (kind !== 'nwkOnly103') rootKeys.app_key = { key: hex(rand, 32) };
+  if (kind === 'bothCli' || kind === 'bothOther' || kind === 'nwkOnly103' || kind === 'otaa11') rootKeys.nwk_key = { key: hex(rand, 32) };
+  if (kind === 'bothCli') rootKeys.root_key_id = CLI_ROOT_KEY_ID;
+  else if (kind === 'bothOther') rootKeys.root_key_id = OTHER_ROOT_KEY_IDS[Math.floor(rand() * OTHER_ROOT_KEY_IDS.length)] as string;
+  else if (kind === 'nwkOnly103' && rand() < 0.5) rootKeys.root_key_id = OTHER_ROOT_KEY_IDS[0] as string;
+  // LoRaWAN 1.1 uses the NwkKey whatever the id: some carry the CLI's.
+  else if (kind === 'otaa11' && rand() < 0.3) rootKeys.root_key_id = CLI_ROOT_KEY_ID;
+  const js: JsonObject = {
+    ids: { device_id: deviceId, application_ids: appIds, dev_eui: devEui, join_eui: joinEui, dev_addr: devAddr },
+    created_at: created,
+    updated_at: created,
+    root_keys: rootKeys,
+    network_server_address: sh.nsAddress,
+    application_server_address: sh.asAddress,
+    // HandleJoin: every accepted join counts up the JoinNonce.
+    last_join_nonce: 1 + Math.floor(rand() * 500),
+  };
+  if (kind === 'otaa104' || kind === 'otaa11') {
+    // From 1.0.4 the JS keeps the last DevNonce (macspec.IncrementDevNonce) ...
+    js.last_dev_nonce = 1 + Math.floor(rand() * 3000);
+    if (rand() < 0.25) js.resets_join_nonces = true;
+  } else {
+    // ... before, the DevNonces it has seen (DevNonceLimit 10).
+    js.used_dev_nonces = usedDevNonces(rand);
+    if (rand() < 0.1) js.resets_join_nonces = true;
+  }
+  slot.js = js;
 }
 
 export class Seeder {
@@ -196,13 +350,19 @@ export class Seeder {
     const prefix = opts.idPrefix ?? 'dev';
     const width = Math.max(5, String(count).length);
     const devAddrs = this.ctx.devAddrs;
+    const address = (field: string): string => {
+      const v = app.record[field];
+      return typeof v === 'string' && v !== '' ? v : this.ctx.clusterHost;
+    };
     const shared: Shared = {
       applicationId,
       appIds: { application_id: applicationId },
-      host: this.ctx.clusterHost,
+      nsAddress: address('network_server_address'),
+      asAddress: address('application_server_address'),
+      jsAddress: address('join_server_address'),
       mix: opts.mix,
       versionIds: MODELS.flatMap((m) => PLANS.map((p) => ({ ...m, band_id: p.band }))),
-      macStates: new Map(['MAC_V1_0_2', 'MAC_V1_0_3', 'MAC_V1_1'].map((v) => [v, { lorawan_version: v, device_class: 'CLASS_A' }])),
+      macStates: new Map(['MAC_V1_0_2', 'MAC_V1_0_3', 'MAC_V1_0_4', 'MAC_V1_1'].map((v) => [v, { lorawan_version: v, device_class: 'CLASS_A' }])),
       allocateDevAddr: (rand) => devAddrs.allocate(rand),
     };
     const out: string[] = [];

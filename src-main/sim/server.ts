@@ -1,26 +1,30 @@
-// The HTTP server: request pipeline (latency, drops, 429 bursts, rate limit,
-// proxy errors, scripted failures), JSON in and out, event streams, and the
-// opt-in /sim admin routes.
+// The HTTP server: request pipeline (latency, drops, 429 bursts, request
+// decoding, rate limit, proxy errors, scripted failures), JSON in and out,
+// event streams, and the opt-in /sim admin routes. One server plays the
+// Identity Server, the cluster (JS/NS/AS), or both.
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { tokenId } from './auth.js';
 import type { ApiRequest, Reply, SimContext } from './context.js';
-import { SimError, badRequest, codeForHttpStatus, internal, methodNotAllowed, rateLimitExceeded, routeNotFound, unavailable } from './errors.js';
+import { SimError, badRequest, internal, methodNotAllowed, rateLimitExceeded, routeNotFound, unavailable } from './errors.js';
+import type { StreamScope } from './events.js';
 import type { FaultInjector } from './faults.js';
 import { type JsonObject, isObject } from './json-path.js';
-import type { RateLimiter } from './rate-limit.js';
-import { matchRoute } from './routes.js';
-import type { JoinResult, UplinkResult } from './types.js';
+import { type RateLimiter, type Resource, fullMethod, grpcMethodResource, grpcStreamAcceptResource, rateLimitHeaders } from './rate-limit.js';
+import { type Route, matchRoute, rateLimitEntity } from './routes.js';
+import type { JoinOptions, JoinResult, UplinkResult } from './types.js';
 
 const MAX_BODY = 8 * 1024 * 1024;
 
 export interface ServerDeps {
+  /** 'is' or 'cluster' when IS and cluster are separate hosts, else 'all'. */
+  host: StreamScope;
   ctx: SimContext;
   faults: FaultInjector;
   limiter: () => RateLimiter | undefined;
   counters: Map<string, number>;
   adminRoutes: boolean;
-  join: (app: string, dev: string, appKey?: string) => JoinResult;
+  join: (app: string, dev: string, opts?: JoinOptions) => JoinResult;
   uplink: (app: string, dev: string) => UplinkResult;
 }
 
@@ -88,6 +92,48 @@ export function createSimServer(deps: ServerDeps): { server: Server; sockets: Se
   return { server, sockets };
 }
 
+/** The rate-limited resource of a call (pkg/ratelimit/resource.go). */
+function resourceOf(route: Route, body: unknown, authorization: string | undefined): Resource {
+  const method = fullMethod(route.rpc);
+  const token = tokenId(authorization);
+  return route.stream ? grpcStreamAcceptResource(method, token) : grpcMethodResource(method, rateLimitEntity(route, body), token);
+}
+
+/** Headers of an injected 429: the resource's profile looks exhausted; without a profile, a generic limit. */
+function exhaustedHeaders(limiter: RateLimiter | undefined, resource: Resource): { headers: Record<string, string>; limit: number } {
+  const profile = limiter?.limiterFor(resource);
+  if (profile) {
+    const r = profile.exhausted();
+    return { headers: rateLimitHeaders(r), limit: r.limit };
+  }
+  return {
+    headers: { 'X-Rate-Limit-Limit': '60', 'X-Rate-Limit-Available': '0', 'X-Rate-Limit-Reset': '1', 'X-Rate-Limit-Retry': '1' },
+    limit: 60,
+  };
+}
+
+/** grpc-gateway: text/event-stream gets the SSE marshaler (blank-line delimiter), anything else JSON lines. */
+function streamFormat(accept: string | undefined): { delimiter: string; contentType: string } {
+  const sse = (accept ?? '').includes('text/event-stream');
+  return { delimiter: sse ? '\n\n' : '\n', contentType: sse ? 'text/event-stream' : 'application/json' };
+}
+
+/**
+ * An error of a server stream whose rate-limit headers were already set: the
+ * gRPC server then sends the headers apart from the status, so grpc-gateway
+ * forwards the stream and reports the error as a chunk `{"error": <status>}`
+ * with the status code's HTTP status (runtime ForwardResponseStream,
+ * handleForwardResponseStreamError). The JS SDK reads either shape.
+ */
+function sendStreamError(res: ServerResponse, err: unknown, headers: Record<string, string>, accept: string | undefined): void {
+  if (res.headersSent || res.destroyed) return;
+  const e = err instanceof SimError ? err : internal(err instanceof Error ? err.message : String(err));
+  const { delimiter, contentType } = streamFormat(accept);
+  const text = JSON.stringify({ error: e.body() }) + delimiter;
+  res.writeHead(e.status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -98,7 +144,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   if (path.startsWith('/sim/')) return admin(deps, req, res, path, raw);
   if (!path.startsWith('/api/v3/')) return sendError(res, routeNotFound());
   const segments = decodeSegments(path.slice('/api/v3/'.length));
-  const route = segments ? matchRoute(method, segments) : undefined;
+  const route = segments ? matchRoute(method, segments, deps.host) : undefined;
   if (route === undefined) return sendError(res, routeNotFound());
   if (route === 'method') return sendError(res, methodNotAllowed(), {}, 405);
   deps.counters.set(route.name, (deps.counters.get(route.name) ?? 0) + 1);
@@ -113,21 +159,30 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
   const limiter = deps.limiter();
   const authorization = req.headers.authorization;
-  const key = tokenId(authorization) ?? `ip:${req.socket.remoteAddress ?? ''}`;
-  if (pre?.kind === 'burst429') {
-    const headers = limiter?.exhaustedHeaders() ?? {
-      'X-Rate-Limit-Limit': '60',
-      'X-Rate-Limit-Available': '0',
-      'X-Rate-Limit-Reset': '1',
-      'X-Rate-Limit-Retry': '1',
-    };
-    return sendError(res, rateLimitExceeded(`http:api:token:${key}:url:${path}`, Number(headers['X-Rate-Limit-Limit'])), headers);
+  const accept = req.headers.accept;
+  // grpc-gateway decodes the body before calling the method, so a bad body is
+  // refused before the rate limiter sees the call.
+  let body: JsonObject | undefined;
+  try {
+    body = parseJson(raw);
+  } catch (err) {
+    return sendError(res, err);
   }
+  const resource = resourceOf(route, body, authorization);
+  // Errors of a stream that already has rate-limit headers take the stream's error shape.
+  const fail = (err: unknown, headers: Record<string, string>, status?: number) =>
+    route.stream && Object.keys(headers).length > 0 ? sendStreamError(res, err, headers, accept) : sendError(res, err, headers, status);
+  if (pre?.kind === 'burst429') {
+    const { headers, limit } = exhaustedHeaders(limiter, resource);
+    return fail(rateLimitExceeded(resource.key, limit), headers);
+  }
+  // pkg/ratelimit grpc.go: the interceptors set the headers of a matched profile
+  // (on the answer and on its 429) and refuse the call before the handler runs.
   let rlHeaders: Record<string, string> = {};
-  if (limiter) {
-    const result = limiter.take(key);
-    rlHeaders = result.headers;
-    if (!result.allowed) return sendError(res, rateLimitExceeded(`http:api:token:${key}:url:${path}`, limiter.options.limit), rlHeaders);
+  const result = limiter?.take(resource);
+  if (result) {
+    rlHeaders = rateLimitHeaders(result);
+    if (result.limited) return fail(rateLimitExceeded(resource.key, result.limit), rlHeaders);
   }
   const post = deps.faults.afterRateLimit(route.name);
   if (post?.kind === 'proxy') {
@@ -138,26 +193,21 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return;
   }
   if (post?.kind === 'scripted') {
-    const code = post.code ?? codeForHttpStatus(post.status);
-    const err = new SimError(code, 'pkg/sim', 'injected_failure', 'injected failure of `{route}`', { route: route.name });
-    const headers = post.status === 429 && limiter ? { ...rlHeaders, ...limiter.exhaustedHeaders() } : rlHeaders;
-    return sendError(res, err, headers, post.status);
+    if (post.rateLimited) {
+      // The rate limiter's own answer: this resource's key, its profile's exhausted headers.
+      const { headers, limit } = exhaustedHeaders(limiter, resource);
+      return fail(rateLimitExceeded(resource.key, limit), headers, post.status);
+    }
+    return fail(post.error, rlHeaders, post.status);
   }
 
   if (route.write) deps.ctx.writes.count++;
   let reply: Reply;
   try {
-    const apiReq: ApiRequest = {
-      method,
-      params: route.params,
-      query,
-      body: parseJson(raw),
-      authorization,
-      accept: req.headers.accept,
-    };
+    const apiReq: ApiRequest = { method, params: route.params, query, body, authorization, accept, host: deps.host };
     reply = route.handler(deps.ctx, apiReq);
   } catch (err) {
-    return sendError(res, err, rlHeaders);
+    return fail(err, rlHeaders);
   }
   if ('stream' in reply) {
     req.socket.setTimeout(0);
@@ -187,8 +237,17 @@ function admin(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, path
     return sendError(res, err);
   }
   if (action === 'join') {
-    const appKey = typeof body?.app_key === 'string' ? body.app_key : undefined;
-    return sendJson(res, 200, deps.join(app, dev, appKey));
+    // The device: the root key it signs with, its DevNonce, the last JoinNonce it accepted.
+    const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+    const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) ? v : undefined);
+    const devNonce = int(body?.dev_nonce);
+    if (devNonce !== undefined && (devNonce < 0 || devNonce > 0xffff)) return sendError(res, badRequest('dev_nonce must be within 0..65535'));
+    const joinOpts: JoinOptions = {
+      key: text(body?.key) ?? text(body?.app_key),
+      devNonce,
+      deviceLastJoinNonce: int(body?.device_last_join_nonce),
+    };
+    return sendJson(res, 200, deps.join(app, dev, joinOpts));
   }
   if (action === 'uplink') return sendJson(res, 200, deps.uplink(app, dev));
   return sendError(res, routeNotFound());

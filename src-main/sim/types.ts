@@ -1,7 +1,7 @@
 // Public types of the simulated The Things Stack. Others code against these:
 // change them only together with the lead.
 
-/** An application right, e.g. 'RIGHT_APPLICATION_DEVICES_READ'. */
+/** A right of api/ttn/lorawan/v3/rights.proto, e.g. 'RIGHT_APPLICATION_DEVICES_READ'. */
 export type Right = string;
 
 export interface Faults {
@@ -13,21 +13,62 @@ export interface Faults {
   dropRate?: number;
   /** The next N API requests are answered 429 (with the rate-limit headers). */
   burst429?: { requests: number };
+  /**
+   * 0..1: share of JS/NS/AS Set and IS update requests answered
+   * `pkg/redis:transaction_failed` (Aborted, code 10, HTTP 409) without
+   * applying the write, as when a concurrent write wins the Redis transaction.
+   */
+  abortRate?: number;
 }
 
+/**
+ * One rate-limiting profile (pkg/config RateLimitingProfile): at most
+ * `maxPerMin` per minute with bursts of `maxBurst` (default maxPerMin), applied
+ * to the resource classes named in `associations`, e.g. 'grpc:method',
+ * 'grpc:method:/ttn.lorawan.v3.EndDeviceRegistry/Get', 'grpc:stream:accept'.
+ */
+export interface RateLimitProfile {
+  maxPerMin: number;
+  maxBurst?: number;
+  associations: string[];
+}
+
+/** The rate-limiting configuration: a resource takes the profile of its first class that has one. */
 export interface RateLimitOptions {
-  limit: number;
-  periodSeconds: number;
+  profiles: RateLimitProfile[];
+}
+
+/** Server addresses as an application names them (host, host:port or URL). */
+export interface ServerAddresses {
+  network_server_address?: string;
+  application_server_address?: string;
+  join_server_address?: string;
+}
+
+export interface UserApiKeyOptions {
+  /** The key's rights: user, application or any other rights (RIGHT_ALL, RIGHT_USER_ALL, RIGHT_APPLICATION_...). */
+  rights: Right[];
+  /** The user is an admin (default false). */
+  admin?: boolean;
+  /** The user's primary e-mail address is validated (default true). */
+  emailValidated?: boolean;
+  /** Collaborator rights of the user per application id. */
+  applications?: Record<string, Right[]>;
 }
 
 export interface SimulatorOptions {
   /** 0 or absent: a random free port. The server always binds 127.0.0.1. */
   port?: number;
-  /** host:port used in the JS/NS/AS addresses; default `127.0.0.1:<port>`. */
+  /** host:port used in the JS/NS/AS addresses; default the cluster server's `127.0.0.1:<port>`. */
   clusterHost?: string;
+  /**
+   * Serve JS/NS/AS on a second server (another port), as on nam1/au1 where the
+   * Identity Server is on eu1: `url` is then the IS only, `clusterUrl` the cluster.
+   */
+  separateCluster?: boolean;
   /** DevAddr block, e.g. '260B0000/16' (default). */
   devAddrPrefix?: string;
-  /** Token bucket per API key over all API routes; absent = unlimited. */
+  /** Rate-limiting profiles (pkg/ratelimit); absent = unlimited. */
   rateLimit?: RateLimitOptions;
   faults?: Faults;
   /** Enables the /sim admin routes (default false). */
@@ -39,6 +80,7 @@ export interface SimulatorOptions {
 export type RouteName =
   | 'auth_info'
   | 'app.get'
+  | 'app.rights'
   | 'app.list'
   | 'is.list'
   | 'is.get'
@@ -71,6 +113,31 @@ export interface JoinResult {
   accepted: boolean;
   devAddr?: string;
   reason?: string;
+  /** The JoinNonce the Join Server answered (absent when it did not accept). */
+  joinNonce?: number;
+  /** The DevNonce the device sent (absent when no join-request reached the Join Server). */
+  devNonce?: number;
+}
+
+/** What the physical device does in simulateJoin. */
+export interface JoinOptions {
+  /** Legacy name of `key`. */
+  appKey?: string;
+  /** The root key the device signs the join-request with (hex); absent: the key the JS uses. */
+  key?: string;
+  /** The DevNonce sent; absent: one the JS has not seen (last_dev_nonce + 1). */
+  devNonce?: number;
+  /** LoRaWAN 1.0.4/1.1 devices drop a Join-Accept whose JoinNonce is not greater than this. */
+  deviceLastJoinNonce?: number;
+}
+
+/** A scripted failure: HTTP status, and the TTS error (namespace/name, gRPC code) in the body. */
+export interface FailNextOptions {
+  status: number;
+  code?: number;
+  namespace?: string;
+  name?: string;
+  times?: number;
 }
 
 export interface UplinkResult {
@@ -81,17 +148,23 @@ export interface UplinkResult {
 export interface SeedOptions {
   seed?: number;
   idPrefix?: string;
-  mix?: 'mixed' | 'otaa' | 'abp';
+  mix?: 'mixed' | 'otaa' | 'abp' | 'varied';
 }
 
 export interface Simulator {
-  /** 'http://127.0.0.1:<port>': the IS and cluster base URL; the API lives under `${url}/api/v3`. */
+  /** 'http://127.0.0.1:<port>': the Identity Server base URL; the API lives under `${url}/api/v3`. */
   readonly url: string;
   readonly port: number;
+  /** The JS/NS/AS base URL: `url` unless `separateCluster`. */
+  readonly clusterUrl: string;
+  /** host:port of the cluster (JS/NS/AS), used as the applications' default server addresses. */
   readonly clusterHost: string;
+  /** Closes both servers. */
   close(): Promise<void>;
-  addApplication(id: string, opts?: { name?: string; description?: string }): void;
+  addApplication(id: string, opts?: { name?: string; description?: string; serverAddresses?: ServerAddresses }): void;
   createApiKey(applicationId: string, rights: Right[], opts?: { id?: string }): string;
+  /** An API key of a user (created on first use); see UserApiKeyOptions. */
+  createUserApiKey(userId: string, opts: UserApiKeyOptions): string;
   seedDevices(applicationId: string, count: number, opts?: SeedOptions): string[];
   inspect(applicationId: string, deviceId: string): DeviceParts | undefined;
   listDeviceIds(applicationId: string): string[];
@@ -100,7 +173,17 @@ export interface Simulator {
   resetCounters(): void;
   setFaults(f: Faults): void;
   setRateLimit(r: RateLimitOptions | undefined): void;
-  failNext(route: RouteName, opts: { status: number; code?: number; times?: number }): void;
-  simulateJoin(applicationId: string, deviceId: string, opts?: { appKey?: string }): JoinResult;
+  failNext(route: RouteName, opts: { status: number; code?: number; namespace?: string; name?: string; times?: number }): void;
+  simulateJoin(
+    applicationId: string,
+    deviceId: string,
+    opts?: { appKey?: string; key?: string; devNonce?: number; deviceLastJoinNonce?: number },
+  ): JoinResult;
   simulateUplink(applicationId: string, deviceId: string): UplinkResult;
+  /**
+   * What the physical device holds, as programmed (read from this deployment's Join
+   * Server): the root key it signs its joins with, and its nonce memory. Undefined when the
+   * JS has no record of it.
+   */
+  deviceState(applicationId: string, deviceId: string): { key?: string; lastDevNonce: number; lastJoinNonce: number } | undefined;
 }

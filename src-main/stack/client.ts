@@ -6,7 +6,7 @@ import { streamEvents, type EventFilter } from './events.js';
 import { type BackoffPolicy } from './retry.js';
 import {
   anySchema, applicationListSchema, applicationSchema, authInfoSchema, devAddrSchema,
-  endDeviceListSchema, endDeviceSchema, type Application, type AuthInfo, type EndDevice,
+  endDeviceListSchema, endDeviceSchema, rightsListSchema, type Application, type AuthInfo, type EndDevice,
 } from './schemas.js';
 import { DeviceWriter } from './device-writer.js';
 import { type Component, getPathsOf, splitGetPaths } from './split.js';
@@ -72,6 +72,19 @@ export class StackClient {
     const own = data.api_key?.api_key.rights ?? data.oauth_access_token?.rights ?? [];
     const rights = [...new Set([...own, ...(data.universal_rights?.rights ?? [])])];
     return { ...data, rights };
+  }
+
+  /**
+   * The caller's rights on one application (ApplicationAccess.ListRights): what the key may do
+   * there, whether it is the application's own key, a user's (its rights ∩ the user's
+   * collaboration) or an admin's (universal rights, which never include the key rights).
+   */
+  async applicationRights(appId: string, opts: CallOptions = {}): Promise<string[]> {
+    const { data } = await this.transport.request({
+      method: 'GET', url: this.url('is', `/applications/${enc(appId)}/rights`), route: 'app.rights', idempotent: true,
+      operation: `Check the API key's rights on application "${appId}"`, schema: rightsListSchema, signal: opts.signal,
+    });
+    return data.rights ?? [];
   }
 
   async getApplication(appId: string, paths: string[] = ['name', 'description', 'network_server_address', 'application_server_address', 'join_server_address', 'created_at'], opts: CallOptions = {}): Promise<Application> {

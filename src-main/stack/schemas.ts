@@ -49,6 +49,9 @@ export const authInfoSchema = z.looseObject({
 });
 export type AuthInfo = z.infer<typeof authInfoSchema>;
 
+/** ttnpb.Rights: the answer of ApplicationAccess.ListRights (empty `{}` for no rights). */
+export const rightsListSchema = z.looseObject({ rights: rightsSchema });
+
 export const applicationSchema = z.looseObject({
   ids: applicationIdsSchema,
   name: z.string().optional(),

@@ -80,13 +80,18 @@ test('add connections, drag-select 30 devices, drop them on the target, migrate,
   // Migrate.
   const moved = Array.from({ length: 30 }, (_, i) => `dev-${String(i + 1).padStart(5, '0')}`);
   const appKeys = programmedAppKeys(source, moved);
+  const devices = new Map(moved.map((id) => [id, source.sim.deviceState(source.appId, id)]));
   await startButton.click();
   await expect(page.getByRole('heading', { level: 2, name: /^Migrat/ })).toBeVisible();
   await expect(page.getByTestId('count-waiting-join')).toContainText('30', { timeout: 60_000 });
   await screenshot(page, '30-progress-waiting-join');
 
-  // The devices join the target (as the real ones would, with the AppKey they were programmed with).
-  for (const id of moved) expect(target.sim.simulateJoin(target.appId, id, { appKey: appKeys.get(id) }).accepted).toBe(true);
+  // The devices join the target as the real ones would: with the root key they were programmed
+  // with (a LoRaWAN 1.1 device signs with its NwkKey) and their nonce memory.
+  for (const id of moved) {
+    const d = devices.get(id);
+    expect(target.sim.simulateJoin(target.appId, id, { key: d?.key, devNonce: (d?.lastDevNonce ?? 0) + 1, deviceLastJoinNonce: d?.lastJoinNonce ?? 0 }).accepted).toBe(true);
+  }
   await expect(page.getByTestId('count-joined')).toContainText('30', { timeout: 30_000 });
   await expect(page.getByTestId('run-state')).toHaveText('Finished');
   const rows = page.getByTestId('progress-rows').getByRole('listitem');

@@ -38,7 +38,7 @@ test('an unfinished run is offered on start, and resuming it finishes every devi
   // Slow servers, so the run is still going when the app "crashes".
   for (const side of [source, target]) {
     side.sim.setFaults({ latencyMs: 40 });
-    side.sim.setRateLimit({ limit: 30, periodSeconds: 1 });
+    side.sim.setRateLimit({ profiles: [{ maxPerMin: 1800, maxBurst: 30, associations: ['grpc:method'] }] });
   }
   await start.click();
   await expect(page.getByRole('progressbar', { name: 'Devices done' })).toBeVisible();

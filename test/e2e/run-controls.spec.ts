@@ -37,7 +37,7 @@ test('a run can be paused, resumed and cancelled', async ({ page, baseURL }) => 
   await page.getByRole('button', { name: 'Migrate 100 devices…' }).click();
   const start = page.getByRole('button', { name: 'Start migration of 100 devices' });
   await expect(start).toBeEnabled({ timeout: 20_000 });
-  for (const side of [sims.source, sims.target]) side.sim.setRateLimit({ limit: 20, periodSeconds: 1 });
+  for (const side of [sims.source, sims.target]) side.sim.setRateLimit({ profiles: [{ maxPerMin: 1200, maxBurst: 20, associations: ['grpc:method'] }] });
   await start.click();
 
   const state = page.getByTestId('run-state');

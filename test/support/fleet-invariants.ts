@@ -1,6 +1,6 @@
 // What must hold for every device of a fleet at any moment, read from the simulators' stores.
 import { getAtPath } from '../../src-main/stack/paths.js';
-import type { Fleet } from './demo-sides.js';
+import { joinKeyOf, type Fleet } from './demo-sides.js';
 
 export interface DeviceSides {
   id: string;
@@ -17,13 +17,14 @@ export function sidesOf(f: Fleet, id: string): DeviceSides {
   const s = f.source.inspect(f.sourceApp, id);
   const t = f.target.inspect(f.targetApp, id);
   const prog = f.programmed.get(id)!;
-  const sourceKey = getAtPath(s?.js ?? {}, 'root_keys.app_key.key');
-  const sourceUsable = Boolean(s?.is && s?.ns && (prog.appKey ? sourceKey === prog.appKey : s?.as));
-  // OTAA: IS + NS + the device's key on the JS (an AS record comes with the join). ABP: the AS
-  // must hold the AppSKey.
+  const keyAt = (js: unknown) => (prog.joinKeySlot ? getAtPath(js ?? {}, `root_keys.${prog.joinKeySlot}.key`) : undefined);
+  // The source still takes the device's joins only while its JS holds the device's key in
+  // the slot the JS uses (a NwkKey left behind keeps a 1.0.x device joinable there).
+  const sourceUsable = Boolean(s?.is && s?.ns && (prog.joinKey ? keyAt(s?.js) === prog.joinKey && joinKeyOf(s?.js, prog.lorawanVersion).key === prog.joinKey : s?.as));
+  // OTAA: IS + NS + the device's key where the target's JS will use it. ABP: the AS must hold the AppSKey.
   const otaa = getAtPath(t?.ns ?? {}, 'supports_join') === true;
   const complete = Boolean(t?.is && t?.ns && (otaa
-    ? getAtPath(t?.js ?? {}, 'root_keys.app_key.key') !== undefined && (!prog.appKey || getAtPath(t?.js ?? {}, 'root_keys.app_key.key') === prog.appKey)
+    ? (prog.joinKey ? joinKeyOf(t?.js, prog.lorawanVersion).key === prog.joinKey : joinKeyOf(t?.js, getAtPath(t?.ns ?? {}, 'lorawan_version')).key !== undefined)
     : getAtPath(t?.as ?? {}, 'session.keys.app_s_key.key') !== undefined));
   return {
     id, sourceUsable, targetUsable: complete, targetPartial: Boolean(t) && !complete,

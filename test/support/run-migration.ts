@@ -9,7 +9,7 @@ import { startRun } from '../../src-main/migration/session.js';
 import type { ProgressEvent } from '../../src-main/migration/progress.js';
 import type { Fleet } from './demo-sides.js';
 
-export async function migrate(fleet: Fleet, opts: { options?: MigrationOptionsInput; deviceIds?: string[]; concurrency?: number; watchJoins?: boolean; runDir?: string } = {}) {
+export async function migrate(fleet: Fleet, opts: { options?: MigrationOptionsInput; deviceIds?: string[]; concurrency?: number; watchJoins?: boolean; runDir?: string; /** Between the plan and the run (a hand edit on a stack, say). */ beforeRun?: () => Promise<void> } = {}) {
   const options = migrationOptionsSchema.parse(opts.options ?? {});
   const sides = await fleet.sides();
   const deviceIds = opts.deviceIds ?? fleet.source.listDeviceIds(fleet.sourceApp);
@@ -26,6 +26,7 @@ export async function migrate(fleet: Fleet, opts: { options?: MigrationOptionsIn
     return { plan, manifest, runDir, events, result: undefined, run: undefined };
   }
   await writeManifest(runDir, manifest);
+  await opts.beforeRun?.();
   const { run, finished } = startRun({ runDir, manifest, sides, onEvent: (e) => events.push(e), concurrency: opts.concurrency, watchJoins: opts.watchJoins });
   const result = await finished.finally(() => {
     run.stopWatching();

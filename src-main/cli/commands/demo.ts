@@ -1,7 +1,6 @@
 // demo: two simulators in-process, every device migrated, joins simulated, summary printed.
 // The headless proof that the main job works, end to end over real HTTP on loopback.
-import { getAtPath } from '../../stack/paths.js';
-import { startDemoWorkspace } from '../../demo/workspace.js';
+import { joinAsDevice, programmedDevices, startDemoWorkspace } from '../../demo/workspace.js';
 import { planMigration, planSelection } from '../../migration/planner.js';
 import { migrationOptionsSchema } from '../../migration/options.js';
 import { createRunDir, newRunId, runFiles, writeManifest, type RunManifest } from '../../migration/run-dir.js';
@@ -13,17 +12,18 @@ import { EXIT } from './migrate.js';
 
 export async function runDemo(flags: Flags, out: Output, countFlag: string | undefined): Promise<number> {
   const count = intFlag('devices', countFlag, 1) ?? 50;
-  const ws = await startDemoWorkspace({ devices: count });
+  const ws = await startDemoWorkspace({ devices: count, sim: { separateCluster: flags['separate-cluster'] ?? false } });
   const { source, target } = ws;
   try {
-    out.info(`Source: simulated Community Edition at ${source.sim.url}, application "${source.appId}" with ${count} devices.`);
-    out.info(`Target: simulated Cloud at ${target.sim.url}, application "${target.appId}".`);
-    // The devices' own keys, as programmed in them: the demo uses them to "power-cycle" devices.
-    const programmed = new Map(source.sim.listDeviceIds(source.appId).map((id) => [id, getAtPath(source.sim.inspect(source.appId, id)?.js ?? {}, 'root_keys.app_key.key') as string | undefined]));
+    const where = (sim: typeof source.sim) => (sim.clusterUrl === sim.url ? sim.url : `${sim.url} (cluster ${sim.clusterUrl})`);
+    out.info(`Source: simulated Community Edition at ${where(source.sim)}, application "${source.appId}" with ${count} devices.`);
+    out.info(`Target: simulated Cloud at ${where(target.sim)}, application "${target.appId}".`);
+    // What the devices hold, as programmed in them: the demo uses it to "power-cycle" devices.
+    const programmed = programmedDevices(source);
     const options = migrationOptionsSchema.parse({ abpMode: 'new-session', generateKeysForExternalJoinServer: true });
     const manifestBase = {
-      source: { kind: 'stack' as const, isUrl: source.sim.url, clusterUrl: source.sim.url, appId: source.appId },
-      target: { isUrl: target.sim.url, clusterUrl: target.sim.url, appId: target.appId },
+      source: { kind: 'stack' as const, isUrl: source.sim.url, clusterUrl: source.sim.clusterUrl, appId: source.appId },
+      target: { isUrl: target.sim.url, clusterUrl: target.sim.clusterUrl, appId: target.appId },
     };
     const sides = await openSides(manifestBase, { source: source.apiKey, target: target.apiKey });
     try {
@@ -44,7 +44,7 @@ export async function runDemo(flags: Flags, out: Output, countFlag: string | und
           if (e.type !== 'device') return;
           const targetId = e.targetId ?? e.deviceId;
           // The device notices and joins the target with the key it was programmed with.
-          if (e.state === 'waiting-join') setTimeout(() => target.sim.simulateJoin(target.appId, targetId, { appKey: programmed.get(e.deviceId) ?? undefined }), 5);
+          if (e.state === 'waiting-join') setTimeout(() => joinAsDevice(target.sim, target.appId, targetId, programmed.get(e.deviceId)), 5);
         },
       });
       const result = await finished;
@@ -60,7 +60,7 @@ export async function runDemo(flags: Flags, out: Output, countFlag: string | und
       run.stopWatching();
       await writeRunFiles(runDir, manifest, sides.target);
       const joined = [...run.states.values()].filter((s) => s === 'joined').length;
-      const oldKeyRefused = [...programmed.entries()].filter(([id, key]) => key && !source.sim.simulateJoin(source.appId, id, { appKey: key }).accepted).length;
+      const oldKeyRefused = [...programmed.entries()].filter(([id, device]) => device?.key && !joinAsDevice(source.sim, source.appId, id, device).accepted).length;
       out.info(`${joined} device(s) joined the target; the source refuses the old keys of ${oldKeyRefused} OTAA device(s).`);
       const s = result.summary;
       out.summary({ migrated: s.migrated + s.awaitingReprogram, failed: s.failed, skipped: s.skipped + s.cancelled + s.notStarted, blocked: manifest.blocked.length, joined, runDir });

@@ -15,7 +15,7 @@ export async function exportDevices(flags: Flags, out: Output): Promise<number> 
   const selection = deviceSelection(flags);
   const client = new StackClient({ ...source.target, apiKey: source.apiKey });
   try {
-    const rights = (await client.authInfo()).rights;
+    const rights = await client.applicationRights(appId);
     if (!hasRight(rights, RIGHT.readKeys)) throw new UsageError('the source API key cannot read device keys (RIGHT_APPLICATION_DEVICES_READ_KEYS): an export without keys cannot be imported');
     const ids = 'all' in selection ? (await client.listDevices(appId, { paths: [] })).devices.map((d) => d.ids.device_id) : selection.ids;
     const paths = [...sourceReadPaths(true), ...(flags['with-session'] ? ['session', 'mac_state'] : [])];

@@ -10,15 +10,17 @@ export async function runSim(flags: Flags, out: Output, countFlag: string | unde
   const latencyMs = intFlag('latency-ms', flags['latency-ms'], 0);
   const rateLimit = intFlag('rate-limit', flags['rate-limit'], 1);
   const sim = await startSimulator({
-    port, adminRoutes: flags.admin ?? false,
+    port, adminRoutes: flags.admin ?? false, separateCluster: flags['separate-cluster'] ?? false,
     faults: { latencyMs, errorRate: rateFlag('error-rate', flags['error-rate']), dropRate: rateFlag('drop-rate', flags['drop-rate']) },
-    ...(rateLimit ? { rateLimit: { limit: rateLimit, periodSeconds: 1 } } : {}),
+    // --rate-limit N: N calls per second with bursts of N, per method, entity and key (as pkg/ratelimit keys them).
+    ...(rateLimit ? { rateLimit: { profiles: [{ maxPerMin: rateLimit * 60, maxBurst: rateLimit, associations: ['grpc:method', 'grpc:stream:accept'] }] } } : {}),
   });
   const appId = flags.app ?? 'demo-app';
   sim.addApplication(appId, { name: 'Simulated application' });
   sim.seedDevices(appId, devices, { seed: intFlag('seed', flags.seed, 0) ?? 1 });
   const key = sim.createApiKey(appId, ['RIGHT_APPLICATION_ALL'], { id: 'sim-key' });
-  out.info(`Simulated The Things Stack at ${sim.url} (IS and cluster), application "${appId}" with ${devices} device(s).`);
+  const where = sim.clusterUrl === sim.url ? `${sim.url} (IS and cluster)` : `${sim.url} (Identity Server) and ${sim.clusterUrl} (cluster)`;
+  out.info(`Simulated The Things Stack at ${where}, application "${appId}" with ${devices} device(s).`);
   out.info(`A key with all rights on it (simulator only): export STACK_MIGRATOR_SOURCE_API_KEY=${key}`);
   out.info('Press Ctrl-C to stop.');
   await new Promise<void>((resolve) => {

@@ -47,7 +47,7 @@ describe('migrate', () => {
     const failed = fleet.source.listDeviceIds(fleet.sourceApp).filter((id) => !fleet!.target.inspect(fleet!.targetApp, id));
     expect(failed).toHaveLength(1);
     // Rolled back: its downlinks on the source are as before.
-    expect(getAtPath(fleet.source.inspect(fleet.sourceApp, failed[0]!)!.ns, 'mac_settings.schedule_downlinks')).toBe(fleet.programmed.get(failed[0]!)!.scheduleDownlinks ?? true);
+    expect(getAtPath(fleet.source.inspect(fleet.sourceApp, failed[0]!)!.ns, 'mac_settings.schedule_downlinks')).toBe(fleet.programmed.get(failed[0]!)!.scheduleDownlinks);
   });
 });
 

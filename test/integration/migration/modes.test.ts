@@ -43,8 +43,9 @@ describe('OTAA, rotating the source AppKey (the default)', () => {
       expect(getAtPath(s.js, 'root_keys.app_key.key')).toMatch(/^[0-9A-F]{32}$/);
       expect(getAtPath(s.js, 'root_keys.app_key.key')).not.toBe(prog.appKey);
       // The device, with its programmed key, can join the target and no longer the source.
-      expect(f.target.simulateJoin(f.targetApp, id, { appKey: prog.appKey }).accepted).toBe(true);
-      expect(f.source.simulateJoin(f.sourceApp, id, { appKey: prog.appKey }).accepted).toBe(false);
+      const device = { key: prog.joinKey, devNonce: (prog.lastDevNonce ?? 0) + 1, deviceLastJoinNonce: prog.lastJoinNonce ?? 0 };
+      expect(f.target.simulateJoin(f.targetApp, id, device).accepted).toBe(true);
+      expect(f.source.simulateJoin(f.sourceApp, id, device).accepted).toBe(false);
     }
   });
 });

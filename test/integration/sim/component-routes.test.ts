@@ -220,24 +220,28 @@ describe('component create rules', () => {
     expect(ok.status).toBe(200);
   });
 
-  it('NS create needs versions and a frequency plan', async () => {
-    await isCreate('ns-1', '70B3D57ED0000302');
+  it('NS create: a set frequency plan and PHY version must name a band; lorawan_version is not required', async () => {
+    // pkg/networkserver/grpc_deviceregistry.go Set: ValidateSetField(frequency_plan_id),
+    // then DeviceFrequencyPlanAndBand on the effective plan and PHY version.
     const full = { lorawan_version: 'MAC_V1_0_3', lorawan_phy_version: 'PHY_V1_0_3_REV_A', frequency_plan_id: 'EU_863_870_TTN', supports_join: true };
-    for (const missing of ['lorawan_version', 'lorawan_phy_version', 'frequency_plan_id']) {
-      const paths = Object.keys(full).filter((p) => p !== missing);
-      const res = await call(sim, key, 'PUT', '/ns/applications/app/devices/ns-1', {
-        end_device: { ids: ids('ns-1', '70B3D57ED0000302'), ...full },
-        field_mask: { paths },
-      });
-      expect(res.status, missing).toBe(400);
-      expect(res.body.details[0].attributes.field, missing).toBe(missing);
-    }
-    const badPlan = await call(sim, key, 'PUT', '/ns/applications/app/devices/ns-1', {
-      end_device: { ids: ids('ns-1', '70B3D57ED0000302'), ...full, frequency_plan_id: 'mars' },
-      field_mask: { paths: Object.keys(full) },
-    });
-    expect(badPlan.status).toBe(400);
+    const put = (id: string, devEui: string, body: Record<string, unknown>, paths: string[]) =>
+      call(sim, key, 'PUT', `/ns/applications/app/devices/${id}`, { end_device: { ids: ids(id, devEui), ...body }, field_mask: { paths } });
+    const paths = (missing: string) => Object.keys(full).filter((p) => p !== missing);
+    const noPhy = await put('ns-1', '70B3D57ED0000302', full, paths('lorawan_phy_version'));
+    expect(noPhy.status).toBe(400);
+    expect(errorName(noPhy)).toBe('no_band_version');
+    const noPlan = await put('ns-1', '70B3D57ED0000302', full, paths('frequency_plan_id'));
+    expect(noPlan.status).toBe(404);
+    expect(noPlan.body.details[0]).toMatchObject({ namespace: 'pkg/frequencyplans', name: 'not_found' });
+    const emptyPlan = await put('ns-1', '70B3D57ED0000302', { ...full, frequency_plan_id: '' }, Object.keys(full));
+    expect(emptyPlan.status).toBe(400);
+    expect(emptyPlan.body.details[0].attributes.field).toBe('frequency_plan_id');
+    const badPlan = await put('ns-1', '70B3D57ED0000302', { ...full, frequency_plan_id: 'mars' }, Object.keys(full));
+    expect(badPlan.status).toBe(404);
     expect(sim.inspect('app', 'ns-1')?.ns).toBeUndefined();
+    const noVersion = await put('ns-1', '70B3D57ED0000302', full, paths('lorawan_version'));
+    expect(noVersion.status).toBe(200);
+    expect(sim.inspect('app', 'ns-1')?.ns.lorawan_version).toBeUndefined();
   });
 
   it('ABP NS create needs a session with DevAddr and FNwkSIntKey (1.1: all three keys)', async () => {
@@ -249,7 +253,8 @@ describe('component create rules', () => {
       field_mask: { paths },
     });
     expect(noSession.status).toBe(400);
-    expect(noSession.body.details[0].attributes.field).toBe('session');
+    // ifZeroThenNotZeroFields["supports_join"]: supports_join false (in the mask) needs session.dev_addr.
+    expect(noSession.body.details[0].attributes.field).toBe('session.dev_addr');
     const noKey = await call(sim, key, 'PUT', '/ns/applications/app/devices/abp-2', {
       end_device: { ids: ids('abp-2', '70B3D57ED0000303'), ...base, session: { dev_addr: '260B0001' } },
       field_mask: { paths: [...paths, 'session.dev_addr'] },
@@ -281,7 +286,21 @@ describe('component create rules', () => {
       field_mask: { paths: ['supports_join'] },
     });
     expect(res.status).toBe(400);
-    expect(res.body.details[0].attributes.field).toBe('supports_join');
+    // The ABP implications come first: an ABP device needs a session (ifZeroThenNotZeroFields).
+    expect(res.body.details[0].attributes.field).toBe('session.dev_addr');
+    // With a session, the change itself is refused.
+    const withSession = await call(sim, key, 'PUT', '/ns/applications/app/devices/sj-1', {
+      end_device: {
+        ids: ids('sj-1', '70B3D57ED0000304'),
+        supports_join: false,
+        frequency_plan_id: 'EU_863_870_TTN',
+        lorawan_phy_version: 'PHY_V1_0_3_REV_A',
+        session: { dev_addr: '260B0099', keys: { f_nwk_s_int_key: { key: 'AA'.repeat(16) } } },
+      },
+      field_mask: { paths: ['supports_join', 'session.dev_addr', 'session.keys.f_nwk_s_int_key.key'] },
+    });
+    expect(withSession.status).toBe(400);
+    expect(withSession.body.details[0].attributes.field).toBe('supports_join');
   });
 
   it('AS set refuses a zero DevAddr or AppSKey', async () => {
@@ -294,12 +313,17 @@ describe('component create rules', () => {
     expect(res.body.details[0].attributes.field).toBe('session.dev_addr');
   });
 
-  it('a JS/NS/AS part needs the device in the IS (simulator rule, stricter than the stack)', async () => {
+  it('a JS/NS/AS set is an upsert: it creates a device the IS does not know (SetByID)', async () => {
     const res = await call(sim, key, 'PUT', '/js/applications/app/devices/ghost', {
       end_device: { ids: ids('ghost', '70B3D57ED0000399'), root_keys: { app_key: { key: APP_KEY } } },
       field_mask: { paths: ['root_keys.app_key.key'] },
     });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(200);
+    expect(sim.inspect('app', 'ghost')?.js.root_keys.app_key.key).toBe(APP_KEY);
+    expect(sim.inspect('app', 'ghost')?.is).toBeUndefined();
+    expect(sim.listDeviceIds('app')).not.toContain('ghost');
+    await call(sim, key, 'DELETE', '/js/applications/app/devices/ghost');
+    expect(sim.inspect('app', 'ghost')).toBeUndefined();
   });
 });
 

@@ -101,38 +101,154 @@ describe('server basics', () => {
   });
 });
 
-describe('rate limiting', () => {
-  it('answers 429 with the rate-limit headers and recovers after the period', async () => {
-    const { s, key } = await setup({ rateLimit: { limit: 5, periodSeconds: 1 } });
+describe('rate limiting (pkg/ratelimit)', () => {
+  const profile = (maxPerMin: number, maxBurst: number | undefined, ...associations: string[]) => ({
+    profiles: [{ maxPerMin, ...(maxBurst !== undefined ? { maxBurst } : {}), associations }],
+  });
+  const GET = '/ttn.lorawan.v3.EndDeviceRegistry/Get';
+
+  it('answers 429 with the rate-limit headers, keyed by method and key, and recovers', async () => {
+    // 300/min: one call every 200 ms, bursts of 5.
+    const { s, key } = await setup({ rateLimit: profile(300, 5, 'grpc:method') });
     const first = await call(s, key, 'GET', '/auth_info');
     expect(first.headers.get('x-rate-limit-limit')).toBe('5');
     expect(first.headers.get('x-rate-limit-available')).toBe('4');
     expect(first.headers.get('x-rate-limit-retry')).toBe('0');
     for (let i = 0; i < 4; i++) expect((await call(s, key, 'GET', '/auth_info')).status).toBe(200);
-    const limited = await call(s, key, 'GET', '/applications/app/devices');
+    const limited = await call(s, key, 'GET', '/auth_info');
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe(8);
     expect(errorName(limited)).toBe('rate_limit_exceeded');
+    expect(limited.body.details[0].namespace).toBe('pkg/ratelimit');
+    // AuthInfo takes google.protobuf.Empty: no entity, hence the empty segment.
+    expect(limited.body.details[0].attributes).toEqual({
+      key: `grpc:method:/ttn.lorawan.v3.EntityAccess/AuthInfo::token:${key.split('.')[1]}`,
+      rate: 5,
+    });
     expect(limited.headers.get('x-rate-limit-available')).toBe('0');
     for (const h of ['x-rate-limit-limit', 'x-rate-limit-reset', 'x-rate-limit-retry']) {
       expect(Number.isInteger(Number(limited.headers.get(h))), h).toBe(true);
     }
-    // Another key has its own bucket.
-    expect((await call(s, s.createApiKey('app', ALL), 'GET', '/auth_info')).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 1100));
+    await new Promise((r) => setTimeout(r, 250));
     expect((await call(s, key, 'GET', '/auth_info')).status).toBe(200);
   });
 
   it('can be switched on and off at run time', async () => {
     const { s, key } = await setup();
     expect((await call(s, key, 'GET', '/auth_info')).headers.get('x-rate-limit-limit')).toBeNull();
-    s.setRateLimit({ limit: 1, periodSeconds: 60 });
+    s.setRateLimit(profile(1, undefined, 'grpc:method'));
     expect((await call(s, key, 'GET', '/auth_info')).status).toBe(200);
     const limited = await call(s, key, 'GET', '/auth_info');
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('x-rate-limit-retry'))).toBeGreaterThanOrEqual(1);
     s.setRateLimit(undefined);
-    expect((await call(s, key, 'GET', '/auth_info')).status).toBe(200);
+    const after = await call(s, key, 'GET', '/auth_info');
+    expect(after.status).toBe(200);
+    expect(after.headers.get('x-rate-limit-limit')).toBeNull();
+  });
+
+  it('gives two devices independent buckets', async () => {
+    const { s, key } = await setup({ rateLimit: profile(60, 1, `grpc:method:${GET}`) });
+    s.seedDevices('app', 2, { seed: 1 });
+    expect((await call(s, key, 'GET', '/applications/app/devices/dev-00001')).status).toBe(200);
+    const limited = await call(s, key, 'GET', '/applications/app/devices/dev-00001');
+    expect(limited.status).toBe(429);
+    expect(limited.body.details[0].attributes.key).toBe(`grpc:method:${GET}:end device:app.dev-00001:token:${key.split('.')[1]}`);
+    expect((await call(s, key, 'GET', '/applications/app/devices/dev-00002')).status).toBe(200);
+  });
+
+  it('gives two keys independent buckets', async () => {
+    const { s, key } = await setup({ rateLimit: profile(60, 1, 'grpc:method') });
+    s.seedDevices('app', 1, { seed: 1 });
+    const path = '/applications/app/devices/dev-00001';
+    expect((await call(s, key, 'GET', path)).status).toBe(200);
+    expect((await call(s, key, 'GET', path)).status).toBe(429);
+    expect((await call(s, s.createApiKey('app', ALL), 'GET', path)).status).toBe(200);
+  });
+
+  it('gives two methods independent buckets, and the set of a device its own', async () => {
+    const { s, key } = await setup({ rateLimit: profile(60, 1, 'grpc:method') });
+    s.seedDevices('app', 1, { seed: 1, mix: 'otaa' });
+    expect((await call(s, key, 'GET', '/applications/app/devices/dev-00001?field_mask=name')).status).toBe(200);
+    expect((await call(s, key, 'GET', '/applications/app/devices/dev-00001?field_mask=name')).status).toBe(429);
+    const ns = await call(s, key, 'GET', '/ns/applications/app/devices/dev-00001?field_mask=frequency_plan_id');
+    expect(ns.status).toBe(200);
+    expect((await call(s, key, 'GET', '/ns/applications/app/devices/dev-00001?field_mask=frequency_plan_id')).status).toBe(429);
+    const set = await call(s, key, 'PUT', '/ns/applications/app/devices/dev-00001', {
+      end_device: { ids: { device_id: 'dev-00001' }, frequency_plan_id: 'EU_863_870_TTN' },
+      field_mask: { paths: ['frequency_plan_id'] },
+    });
+    expect(set.status).toBe(200);
+    expect(set.headers.get('x-rate-limit-limit')).toBe('1');
+  });
+
+  it('sends no headers where no profile matched, and takes the first class that has one', async () => {
+    const { s, key } = await setup({
+      rateLimit: {
+        profiles: [
+          { maxPerMin: 60, maxBurst: 3, associations: [`grpc:method:${GET}`] },
+          { maxPerMin: 60, maxBurst: 7, associations: ['grpc:method:/ttn.lorawan.v3.EndDeviceRegistry/List'] },
+        ],
+      },
+    });
+    s.seedDevices('app', 1, { seed: 1 });
+    const get = await call(s, key, 'GET', '/applications/app/devices/dev-00001');
+    expect(get.headers.get('x-rate-limit-limit')).toBe('3');
+    const list = await call(s, key, 'GET', '/applications/app/devices');
+    expect(list.headers.get('x-rate-limit-limit')).toBe('7');
+    for (const path of ['/auth_info', '/applications/app', '/ns/applications/app/devices/dev-00001']) {
+      const res = await call(s, key, 'GET', path);
+      expect(res.headers.get('x-rate-limit-limit'), path).toBeNull();
+      expect(res.headers.get('x-rate-limit-retry'), path).toBeNull();
+    }
+  });
+
+  it('refuses a call before its handler runs (nothing written) and keys unauthenticated calls without IP', async () => {
+    const { s, key } = await setup({ rateLimit: profile(60, 1, 'grpc:method:/ttn.lorawan.v3.EndDeviceRegistry/Create', 'grpc:method') });
+    const body = (id: string) => ({ end_device: { ids: { device_id: id } } });
+    expect((await call(s, key, 'POST', '/applications/app/devices', body('dev-a'))).status).toBe(200);
+    // Create is keyed by the device in the body: another device has its own bucket.
+    expect((await call(s, key, 'POST', '/applications/app/devices', body('dev-b'))).status).toBe(200);
+    const again = await call(s, key, 'DELETE', '/applications/app/devices/dev-a');
+    expect(again.status).toBe(200);
+    expect((await call(s, key, 'DELETE', '/applications/app/devices/dev-a')).status).toBe(429);
+    expect(s.writeCount()).toBe(3);
+    // No token: `grpc:method:<method>:` for every caller.
+    expect((await call(s, undefined, 'GET', '/auth_info')).status).toBe(200);
+    const anon = await call(s, undefined, 'GET', '/auth_info');
+    expect(anon.status).toBe(429);
+    expect(anon.body.details[0].attributes.key).toBe('grpc:method:/ttn.lorawan.v3.EntityAccess/AuthInfo:');
+  });
+
+  it('limits event streams at accept (grpc:stream:accept), answering the stream error shape', async () => {
+    const { s, key } = await setup({ rateLimit: profile(60, 1, 'grpc:stream:accept') });
+    const open = (accept: string) =>
+      fetch(`${s.url}/api/v3/events`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${key}`, Accept: accept },
+        body: JSON.stringify({ identifiers: [{ application_ids: { application_id: 'app' } }] }),
+      });
+    const controller = new AbortController();
+    const first = await fetch(`${s.url}/api/v3/events`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' },
+      body: JSON.stringify({ identifiers: [{ application_ids: { application_id: 'app' } }] }),
+      signal: controller.signal,
+    });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('x-rate-limit-limit')).toBe('1');
+    controller.abort();
+    const second = await open('text/event-stream');
+    expect(second.status).toBe(429);
+    expect(second.headers.get('x-rate-limit-available')).toBe('0');
+    const text = await second.text();
+    expect(text.endsWith('\n\n')).toBe(true);
+    const body = JSON.parse(text);
+    expect(body.error.code).toBe(8);
+    expect(body.error.details[0].name).toBe('rate_limit_exceeded');
+    expect(body.error.details[0].attributes.key).toBe(`grpc:stream:accept:/ttn.lorawan.v3.Events/Stream:token:${key.split('.')[1]}`);
+    // Unary calls are not in the stream's class.
+    expect((await call(s, key, 'GET', '/auth_info')).headers.get('x-rate-limit-limit')).toBeNull();
   });
 
   it('answers a 429 burst, then recovers', async () => {
@@ -141,8 +257,18 @@ describe('rate limiting', () => {
       const res = await call(s, key, 'GET', '/auth_info');
       expect(res.status).toBe(429);
       expect(res.headers.get('x-rate-limit-retry')).not.toBeNull();
+      expect(errorName(res)).toBe('rate_limit_exceeded');
     }
     expect((await call(s, key, 'GET', '/auth_info')).status).toBe(200);
+  });
+
+  it('gives a burst 429 the headers of the profile the call would use', async () => {
+    const { s, key } = await setup({ faults: { burst429: { requests: 1 } }, rateLimit: profile(120, 4, 'grpc:method') });
+    const res = await call(s, key, 'GET', '/auth_info');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('x-rate-limit-limit')).toBe('4');
+    expect(res.headers.get('x-rate-limit-available')).toBe('0');
+    expect(res.headers.get('x-rate-limit-reset')).toBe('2');
   });
 });
 

@@ -277,3 +277,207 @@ describe('IS list paging', () => {
     expect(res.body.details[0].attributes.forbidden_paths).toEqual(['session']);
   });
 });
+
+describe('user API keys, admins and universal rights (entity_access.go, rights.go)', () => {
+  let usim: Simulator;
+  beforeAll(async () => {
+    usim = await startSimulator();
+    for (const id of ['alpha', 'bravo', 'charlie', 'delta']) usim.addApplication(id, { name: `App ${id}` });
+    usim.seedDevices('alpha', 2, { seed: 1, mix: 'otaa' });
+    usim.seedDevices('delta', 1, { seed: 2, mix: 'otaa' });
+  });
+  afterAll(() => usim.close());
+
+  it('describes a user key: user entity, implied rights, no universal rights', async () => {
+    const key = usim.createUserApiKey('jane', { rights: ['RIGHT_ALL'], applications: { alpha: ALL } });
+    const res = await call(usim, key, 'GET', '/auth_info');
+    expect(res.status).toBe(200);
+    expect(res.body.api_key.entity_ids).toEqual({ user_ids: { user_id: 'jane' } });
+    expect(res.body.api_key.api_key.id).toBe(key.split('.')[1]);
+    const rights: string[] = res.body.api_key.api_key.rights;
+    for (const r of ['RIGHT_ALL', 'RIGHT_USER_ALL', 'RIGHT_USER_APPLICATIONS_LIST', 'RIGHT_APPLICATION_DEVICES_READ_KEYS', 'RIGHT_GATEWAY_ALL']) {
+      expect(rights).toContain(r);
+    }
+    expect(res.body).not.toHaveProperty('universal_rights');
+    expect(res.body).not.toHaveProperty('is_admin');
+  });
+
+  it('gives an admin is_admin and universal_rights {rights}: AllAdminRights ∩ the key rights', async () => {
+    const all = await call(usim, usim.createUserApiKey('root', { rights: ['RIGHT_ALL'], admin: true }), 'GET', '/auth_info');
+    expect(all.body.is_admin).toBe(true);
+    const universal: string[] = all.body.universal_rights.rights;
+    expect(universal).toContain('RIGHT_APPLICATION_DEVICES_READ');
+    expect(universal).toContain('RIGHT_USER_APPLICATIONS_LIST');
+    // AdminRights.All is off by default: no _KEYS and no _ALL rights.
+    for (const r of ['RIGHT_APPLICATION_DEVICES_READ_KEYS', 'RIGHT_APPLICATION_DEVICES_WRITE_KEYS', 'RIGHT_APPLICATION_ALL', 'RIGHT_ALL', 'RIGHT_USER_ALL']) {
+      expect(universal).not.toContain(r);
+    }
+    const narrow = await call(usim, usim.createUserApiKey('root', { rights: ['RIGHT_APPLICATION_DEVICES_READ'] }), 'GET', '/auth_info');
+    expect(narrow.body.universal_rights).toEqual({ rights: ['RIGHT_APPLICATION_DEVICES_READ'] });
+  });
+
+  it('restricts a user whose e-mail is not validated (restrictRights): three user rights, universal_rights {}', async () => {
+    const key = usim.createUserApiKey('newbie', { rights: ['RIGHT_ALL'], emailValidated: false, applications: { alpha: ALL } });
+    const res = await call(usim, key, 'GET', '/auth_info');
+    expect(res.body.api_key.api_key.rights).toEqual(['RIGHT_USER_INFO', 'RIGHT_USER_SETTINGS_BASIC', 'RIGHT_USER_DELETE']);
+    expect(res.body.universal_rights).toEqual({});
+    expect(res.body).not.toHaveProperty('is_admin');
+    const list = await call(usim, key, 'GET', '/applications/alpha/devices');
+    expect(list.status).toBe(403);
+    expect(errorName(list)).toBe('no_application_rights');
+  });
+
+  it('gives a user key the key rights ∩ the collaborator rights on each application', async () => {
+    const key = usim.createUserApiKey('reader', {
+      rights: ['RIGHT_ALL'],
+      applications: { alpha: ['RIGHT_APPLICATION_INFO', 'RIGHT_APPLICATION_DEVICES_READ'] },
+    });
+    expect((await call(usim, key, 'GET', '/applications/alpha/devices')).status).toBe(200);
+    const write = await call(usim, key, 'POST', '/applications/alpha/devices', { end_device: { ids: { device_id: 'dev-x' } } });
+    expect(write.status).toBe(403);
+    expect(write.body.details[0].attributes.missing).toEqual(['RIGHT_APPLICATION_DEVICES_WRITE']);
+    const keys = await call(usim, key, 'GET', '/js/applications/alpha/devices/dev-00001?field_mask=root_keys.app_key.key');
+    expect(keys.status).toBe(403);
+    const other = await call(usim, key, 'GET', '/applications/bravo/devices');
+    expect(other.status).toBe(403);
+    expect(errorName(other)).toBe('no_application_rights');
+    // The key limits what the membership allows.
+    const narrowKey = usim.createUserApiKey('reader', { rights: ['RIGHT_APPLICATION_INFO'] });
+    const narrow = await call(usim, narrowKey, 'GET', '/applications/alpha/devices');
+    expect(narrow.status).toBe(403);
+    expect(narrow.body.details[0].attributes.missing).toEqual(['RIGHT_APPLICATION_DEVICES_READ']);
+    // An application key stays bound to its application.
+    const appKey = usim.createApiKey('alpha', ALL);
+    expect((await call(usim, appKey, 'GET', '/applications/alpha/devices/dev-00001')).status).toBe(200);
+    expect((await call(usim, appKey, 'GET', '/applications/bravo/devices')).status).toBe(403);
+  });
+
+  it('lets an admin use its universal rights on every application, but not read keys; a missing application is 404', async () => {
+    const key = usim.createUserApiKey('root', { rights: ['RIGHT_ALL'], admin: true });
+    const list = await call(usim, key, 'GET', '/applications/delta/devices');
+    expect(list.status).toBe(200);
+    expect(list.headers.get('x-total-count')).toBe('1');
+    expect((await call(usim, key, 'GET', '/applications/delta?field_mask=name')).body.name).toBe('App delta');
+    const keys = await call(usim, key, 'GET', '/js/applications/delta/devices/dev-00001?field_mask=root_keys.app_key.key');
+    expect(keys.status).toBe(403);
+    expect(errorName(keys)).toBe('insufficient_application_rights');
+    const missing = await call(usim, key, 'GET', '/applications/nope-app/devices');
+    expect(missing.status).toBe(404);
+    expect(errorName(missing)).toBe('application_not_found');
+    // A non-admin asking for a missing application has no rights on it.
+    const jane = usim.createUserApiKey('jane', { rights: ['RIGHT_ALL'] });
+    expect(errorName(await call(usim, jane, 'GET', '/applications/nope-app/devices'))).toBe('no_application_rights');
+  });
+
+  it('lists the applications a user collaborates on, paged, with X-Total-Count', async () => {
+    const key = usim.createUserApiKey('lister', {
+      rights: ['RIGHT_USER_APPLICATIONS_LIST', 'RIGHT_APPLICATION_INFO'],
+      applications: { charlie: ALL, alpha: ALL, bravo: ['RIGHT_APPLICATION_DEVICES_READ'] },
+    });
+    const all = await call(usim, key, 'GET', '/applications?field_mask=name');
+    expect(all.status).toBe(200);
+    expect(all.headers.get('x-total-count')).toBe('3');
+    expect(all.body.applications.map((a: any) => a.ids.application_id)).toEqual(['alpha', 'bravo', 'charlie']);
+    expect(all.body.applications[0].name).toBe('App alpha');
+    // Without INFO on bravo the IS returns only its public fields.
+    expect(all.body.applications[1]).not.toHaveProperty('name');
+    const page = await call(usim, key, 'GET', '/applications?limit=2&page=2&order=-application_id');
+    expect(page.body.applications.map((a: any) => a.ids.application_id)).toEqual(['alpha']);
+    expect(page.headers.get('x-total-count')).toBe('3');
+    expect((await call(usim, key, 'GET', '/applications?limit=1001')).status).toBe(400);
+  });
+
+  it('needs RIGHT_USER_APPLICATIONS_LIST to list, and lists an admin only its own collaborations', async () => {
+    const noList = usim.createUserApiKey('lister', { rights: ['RIGHT_APPLICATION_ALL'] });
+    const refused = await call(usim, noList, 'GET', '/applications');
+    expect(refused.status).toBe(403);
+    expect(errorName(refused)).toBe('insufficient_user_rights');
+    expect(refused.body.details[0].attributes).toEqual({ uid: 'lister', missing: ['RIGHT_USER_APPLICATIONS_LIST'] });
+    const gatewayOnly = usim.createUserApiKey('lister', { rights: ['RIGHT_GATEWAY_INFO'] });
+    expect((await call(usim, gatewayOnly, 'GET', '/applications')).status).toBe(403);
+    const admin = usim.createUserApiKey('boss', { rights: ['RIGHT_ALL'], admin: true, applications: { bravo: ALL } });
+    const res = await call(usim, admin, 'GET', '/applications');
+    expect(res.body.applications.map((a: any) => a.ids.application_id)).toEqual(['bravo']);
+    expect(res.headers.get('x-total-count')).toBe('1');
+  });
+
+  it('opens event streams with the same rights (RequireAny), NotFound for an admin on a missing application', async () => {
+    const open = async (k: string, app: string) => {
+      const controller = new AbortController();
+      const res = await fetch(`${usim.url}/api/v3/events`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${k}` },
+        body: JSON.stringify({ identifiers: [{ application_ids: { application_id: app } }] }),
+        signal: controller.signal,
+      });
+      controller.abort();
+      return res.status;
+    };
+    const member = usim.createUserApiKey('watcher', { rights: ['RIGHT_ALL'], applications: { alpha: ['RIGHT_APPLICATION_TRAFFIC_READ'] } });
+    expect(await open(member, 'alpha')).toBe(200);
+    expect(await open(member, 'bravo')).toBe(403);
+    const admin = usim.createUserApiKey('root', { rights: ['RIGHT_ALL'], admin: true });
+    expect(await open(admin, 'bravo')).toBe(200);
+    expect(await open(admin, 'nope-app')).toBe(404);
+  });
+
+  it('refuses unknown rights, users and applications when making keys', () => {
+    expect(() => usim.createUserApiKey('x', { rights: ['RIGHT_ALL'] })).toThrow(/user id/);
+    expect(() => usim.createUserApiKey('jane', { rights: ['RIGHT_NOPE'] })).toThrow(/right/);
+    expect(() => usim.createUserApiKey('jane', { rights: ['RIGHT_ALL'], applications: { nope: ALL } })).toThrow(/application/);
+    expect(() => usim.createUserApiKey('jane', { rights: ['RIGHT_ALL'], applications: { alpha: ['RIGHT_USER_ALL'] } })).toThrow(/right/);
+    expect(() => usim.createApiKey('alpha', ['RIGHT_USER_ALL'])).toThrow(/right/);
+  });
+});
+
+describe('server addresses as the application names them (getHost)', () => {
+  let asim: Simulator;
+  let akey: string;
+  beforeAll(async () => {
+    asim = await startSimulator();
+    asim.addApplication('named', {
+      serverAddresses: {
+        network_server_address: '127.0.0.1',
+        application_server_address: `127.0.0.1:${asim.port}`,
+        join_server_address: '127.0.0.1:8886',
+      },
+    });
+    asim.addApplication('plain');
+    akey = asim.createApiKey('named', ALL);
+  });
+  afterAll(() => asim.close());
+
+  it('stores the addresses as given, the cluster host where none is named', async () => {
+    const res = await call(asim, akey, 'GET', '/applications/named?field_mask=network_server_address,application_server_address,join_server_address');
+    expect(res.body).toMatchObject({
+      network_server_address: '127.0.0.1',
+      application_server_address: `127.0.0.1:${asim.port}`,
+      join_server_address: '127.0.0.1:8886',
+    });
+    const plain = await call(asim, asim.createApiKey('plain', ALL), 'GET', '/applications/plain?field_mask=join_server_address');
+    expect(plain.body.join_server_address).toBe(asim.clusterHost);
+    // Addresses are host[:port] (application.proto pattern): no scheme.
+    expect(() => asim.addApplication('schemed', { serverAddresses: { join_server_address: 'https://127.0.0.1' } })).toThrow(/address/);
+  });
+
+  it('compares hosts only, without port, both ways', async () => {
+    const create = (id: string, addresses: Record<string, string>) =>
+      call(asim, akey, 'POST', '/applications/named/devices', { end_device: { ids: { device_id: id }, ...addresses } });
+    // Application `host:8886`, device `host:PORT` (the port of the cluster URL http://host:PORT).
+    expect((await create('dev-1', { join_server_address: `127.0.0.1:${asim.port}` })).status).toBe(200);
+    // Application `host:PORT`, device `host:8886`.
+    expect((await create('dev-2', { application_server_address: '127.0.0.1:8886' })).status).toBe(200);
+    // Application without port, device with one.
+    expect((await create('dev-3', { network_server_address: '127.0.0.1:1885' })).status).toBe(200);
+    const other = await create('dev-4', { join_server_address: 'localhost:8886' });
+    expect(other.status).toBe(400);
+    expect(other.body.details[0]).toMatchObject({
+      name: 'join_server_address_mismatch',
+      attributes: { address: 'localhost:8886', expected: '127.0.0.1:8886' },
+    });
+    // A scheme is refused by the field's own pattern before any comparison.
+    const schemed = await create('dev-5', { join_server_address: `http://127.0.0.1:${asim.port}` });
+    expect(schemed.status).toBe(400);
+    expect(errorName(schemed)).toBe('validation');
+  });
+});

@@ -167,12 +167,13 @@ describe('rights and keys', () => {
 
 describe('rate limits and faults', () => {
   it('paces to the rate limit: every call succeeds and only the first burst meets 429s', async () => {
-    sim.setRateLimit({ limit: 10, periodSeconds: 1 });
+    // 10/s with bursts of 10 per method, entity and key (pkg/ratelimit): the 30 reads below hit one device.
+    sim.setRateLimit({ profiles: [{ maxPerMin: 600, maxBurst: 10, associations: ['grpc:method'] }] });
     const limited = new StackClient({ isUrl: sim.url, clusterUrl: sim.url, apiKey: sim.createApiKey(APP, ['RIGHT_APPLICATION_ALL']) });
     let tooMany = 0;
     limited.transport.observe({ onResponse: (r) => void (r.status === 429 && tooMany++) });
     const started = Date.now();
-    const ids = sim.listDeviceIds(APP).slice(0, 30);
+    const ids = Array.from({ length: 30 }, () => sim.listDeviceIds(APP)[0] as string);
     await Promise.all(ids.map((id) => limited.getDevicePart('is', APP, id, ['name'])));
     expect(Date.now() - started).toBeGreaterThan(1500); // 30 calls at 10/s after the first 10
     // The first burst, sent before any answer told the limit, meets 429s; the retries are paced.

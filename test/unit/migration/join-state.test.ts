@@ -1,9 +1,10 @@
 // Which root keys a device joins with, as the Join Server decides (pkg/joinserver/joinserver.go).
 import { describe, expect, it } from 'vitest';
 import { joinableWith, presentRootKeys } from '../../../src-main/migration/join-state.js';
+import type { JsonObject } from '../../../src-main/stack/paths.js';
 
 const K = 'AB'.repeat(16);
-const dev = (version: string, keys: Record<string, unknown>) => ({ lorawan_version: version, root_keys: keys });
+const dev = (version: string, keys: JsonObject): JsonObject => ({ lorawan_version: version, root_keys: keys });
 
 describe('root keys', () => {
   it('lists the keys present', () => {

@@ -1,31 +1,117 @@
 import { describe, expect, it } from 'vitest';
 import { KeyRing, base32, impliedRights, requireApplication, tokenId } from '../../../src-main/sim/auth.js';
 import { DevAddrAllocator } from '../../../src-main/sim/dev-addr.js';
-import { RateLimiter } from '../../../src-main/sim/rate-limit.js';
+import { getHost } from '../../../src-main/sim/handlers-is.js';
+import {
+  RateLimiter,
+  STORE_MAX_KEYS,
+  grpcMethodResource,
+  grpcStreamAcceptResource,
+  rateLimitHeaders,
+} from '../../../src-main/sim/rate-limit.js';
 import type { SimError } from '../../../src-main/sim/errors.js';
 
 describe('rate limiter', () => {
-  it('is a token bucket with pkg/ratelimit headers', () => {
+  const res = (key: string, ...classes: string[]) => ({ key, classes: classes.length > 0 ? classes : ['grpc:method'] });
+
+  it('is throttled GCRA with pkg/ratelimit headers (limit = max burst, truncated seconds)', () => {
     let now = 0;
-    const rl = new RateLimiter({ limit: 3, periodSeconds: 6 }, () => now);
-    expect(rl.take('k').headers).toEqual({
+    // 30/min = one per 2 s, bursts of 3.
+    const rl = new RateLimiter({ profiles: [{ maxPerMin: 30, maxBurst: 3, associations: ['grpc:method'] }] }, () => now);
+    expect(rateLimitHeaders(rl.take(res('k'))!)).toEqual({
       'X-Rate-Limit-Limit': '3',
       'X-Rate-Limit-Available': '2',
       'X-Rate-Limit-Reset': '2',
       'X-Rate-Limit-Retry': '0',
     });
-    rl.take('k');
-    rl.take('k');
-    const limited = rl.take('k');
-    expect(limited.allowed).toBe(false);
-    expect(limited.headers['X-Rate-Limit-Retry']).toBe('2');
-    expect(limited.headers['X-Rate-Limit-Reset']).toBe('6');
-    expect(rl.take('other').allowed).toBe(true);
+    rl.take(res('k'));
+    expect(rl.take(res('k'))?.remaining).toBe(0);
+    const limited = rl.take(res('k'))!;
+    expect(limited.limited).toBe(true);
+    expect(rateLimitHeaders(limited)).toEqual({
+      'X-Rate-Limit-Limit': '3',
+      'X-Rate-Limit-Available': '0',
+      'X-Rate-Limit-Reset': '6',
+      'X-Rate-Limit-Retry': '2',
+    });
+    expect(rl.take(res('other'))?.limited).toBe(false);
     now = 2000;
-    expect(rl.take('k').allowed).toBe(true);
-    expect(rl.take('k').allowed).toBe(false);
+    expect(rl.take(res('k'))?.limited).toBe(false);
+    expect(rl.take(res('k'))?.limited).toBe(true);
     now = 60_000;
-    expect(rl.take('k').headers['X-Rate-Limit-Available']).toBe('2');
+    expect(rl.take(res('k'))?.remaining).toBe(2);
+  });
+
+  it('defaults max burst to max per minute and refuses a zero rate', () => {
+    const rl = new RateLimiter({ profiles: [{ maxPerMin: 5, associations: ['grpc:method'] }] }, () => 0);
+    for (let i = 0; i < 5; i++) expect(rl.take(res('k'))?.limited).toBe(false);
+    expect(rl.take(res('k'))?.limited).toBe(true);
+    expect(() => new RateLimiter({ profiles: [{ maxPerMin: 0, associations: ['grpc:method'] }] })).toThrow(/invalid rate/);
+  });
+
+  it('takes the profile of the first class that has one, none without (muxRateLimiter)', () => {
+    const rl = new RateLimiter(
+      {
+        profiles: [
+          { maxPerMin: 60, maxBurst: 1, associations: ['grpc:method:/ttn.lorawan.v3.EndDeviceRegistry/Get'] },
+          { maxPerMin: 60, maxBurst: 5, associations: ['grpc:method'] },
+          { maxPerMin: 60, associations: [] },
+        ],
+      },
+      () => 0,
+    );
+    const get = grpcMethodResource('/ttn.lorawan.v3.EndDeviceRegistry/Get', 'end device:app.dev', 'KEYID');
+    expect(get.key).toBe('grpc:method:/ttn.lorawan.v3.EndDeviceRegistry/Get:end device:app.dev:token:KEYID');
+    expect(get.classes).toEqual(['grpc:method:/ttn.lorawan.v3.EndDeviceRegistry/Get', 'grpc:method']);
+    expect(rl.take(get)?.limit).toBe(1);
+    const list = grpcMethodResource('/ttn.lorawan.v3.EndDeviceRegistry/List', 'application:app', undefined);
+    expect(list.key).toBe('grpc:method:/ttn.lorawan.v3.EndDeviceRegistry/List:application:app');
+    expect(rl.take(list)?.limit).toBe(5);
+    const stream = grpcStreamAcceptResource('/ttn.lorawan.v3.Events/Stream', 'KEYID');
+    expect(stream).toEqual({
+      key: 'grpc:stream:accept:/ttn.lorawan.v3.Events/Stream:token:KEYID',
+      classes: ['grpc:stream:accept:/ttn.lorawan.v3.Events/Stream', 'grpc:stream:accept'],
+    });
+    expect(rl.take(stream)).toBeUndefined();
+  });
+
+  it('forgets the least recently used keys beyond the store size (memstore LRU)', () => {
+    const rl = new RateLimiter({ profiles: [{ maxPerMin: 60, maxBurst: 1, associations: ['grpc:method'] }] }, () => 0, 2);
+    expect(rl.take(res('a'))?.limited).toBe(false);
+    expect(rl.take(res('b'))?.limited).toBe(false);
+    expect(rl.take(res('a'))?.limited).toBe(true); // refreshes a
+    expect(rl.take(res('c'))?.limited).toBe(false); // evicts b
+    expect(rl.take(res('b'))?.limited).toBe(false); // b starts afresh, evicts a
+    expect(rl.take(res('c'))?.limited).toBe(true);
+    expect(STORE_MAX_KEYS).toBe(4096);
+  });
+
+  it('keys on the token id of any known token type, whatever the scheme (authTokenID)', () => {
+    expect(tokenId('Bearer NNSXS.ID1.SECRET')).toBe('ID1');
+    expect(tokenId('Basic NNSXS.ID2.SECRET')).toBe('ID2');
+    expect(tokenId('Bearer MFRWG.ID3.SECRET')).toBe('ID3'); // an OAuth access token
+    expect(tokenId('Bearer abc')).toBeUndefined();
+    expect(tokenId('Bearer XXXXX.ID.SECRET')).toBeUndefined();
+    expect(tokenId('NNSXS.ID.SECRET')).toBeUndefined();
+    expect(tokenId(undefined)).toBeUndefined();
+  });
+});
+
+describe('server addresses (end_device_registry.go getHost)', () => {
+  it('drops scheme and port like url.Parse and net.SplitHostPort', () => {
+    expect(getHost('127.0.0.1')).toBe('127.0.0.1');
+    expect(getHost('127.0.0.1:8886')).toBe('127.0.0.1');
+    expect(getHost('http://127.0.0.1:1234')).toBe('127.0.0.1');
+    expect(getHost('https://eu1.cloud.thethings.network')).toBe('eu1.cloud.thethings.network');
+    expect(getHost('https://user:pw@host.example:443/path?q#f')).toBe('host.example');
+    expect(getHost('[::1]:1700')).toBe('::1');
+    expect(getHost('http://[::1]:80')).toBe('::1');
+    // Parse errors keep the address as it is.
+    expect(getHost('::1')).toBe('::1');
+    expect(getHost('[::1]')).toBe('[::1]');
+    expect(getHost('http://host:abc')).toBe('http://host:abc');
+    expect(getHost('host:')).toBe('host');
+    expect(getHost('')).toBe('');
   });
 });
 
