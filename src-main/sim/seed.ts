@@ -92,6 +92,17 @@ const MAC_SETTINGS: JsonObject = { rx1_delay: 5, supports_32_bit_f_cnt: true };
 const ABP_MAC_SETTINGS: JsonObject = { rx1_delay: 5, supports_32_bit_f_cnt: true, resets_f_cnt: true };
 const RESETS_F_CNT: JsonObject = { resets_f_cnt: true };
 
+/** NS session keys: LoRaWAN 1.1 has three network keys, 1.0.x one (copied into all three). */
+function networkSessionKeys(rand: () => number, fNwk: string, is11: boolean, sessionKeyId: string | undefined): JsonObject {
+  const keys: JsonObject = {
+    f_nwk_s_int_key: { key: fNwk },
+    s_nwk_s_int_key: { key: is11 ? hex(rand, 32) : fNwk },
+    nwk_s_enc_key: { key: is11 ? hex(rand, 32) : fNwk },
+  };
+  if (sessionKeyId) keys.session_key_id = sessionKeyId;
+  return keys;
+}
+
 /** The parts of one seeded device; called on its first access. */
 function build(slot: Slot, sh: Shared, d: DeviceSeed): void {
   if (sh.mix === 'varied') return buildVaried(slot, sh, d);
@@ -128,12 +139,7 @@ function build(slot: Slot, sh: Shared, d: DeviceSeed): void {
   const is11 = kind === 'otaa11';
   const joins = kind !== 'abp';
   const sessionKeyId = joins ? base64Id(rand) : undefined;
-  const nsKeys: JsonObject = {
-    f_nwk_s_int_key: { key: fNwk },
-    s_nwk_s_int_key: { key: is11 ? hex(rand, 32) : fNwk },
-    nwk_s_enc_key: { key: is11 ? hex(rand, 32) : fNwk },
-  };
-  if (sessionKeyId) nsKeys.session_key_id = sessionKeyId;
+  const nsKeys = networkSessionKeys(rand, fNwk, is11, sessionKeyId);
   const ns: JsonObject = {
     ids: { device_id: deviceId, application_ids: appIds, dev_eui: devEui, join_eui: joinEui, dev_addr: devAddr },
     created_at: created,
@@ -254,12 +260,7 @@ function buildVaried(slot: Slot, sh: Shared, d: DeviceSeed): void {
   const is11 = kind === 'otaa11';
   const fNwk = hex(rand, 32);
   const sessionKeyId = joins ? base64Id(rand) : undefined;
-  const nsKeys: JsonObject = {
-    f_nwk_s_int_key: { key: fNwk },
-    s_nwk_s_int_key: { key: is11 ? hex(rand, 32) : fNwk },
-    nwk_s_enc_key: { key: is11 ? hex(rand, 32) : fNwk },
-  };
-  if (sessionKeyId) nsKeys.session_key_id = sessionKeyId;
+  const nsKeys = networkSessionKeys(rand, fNwk, is11, sessionKeyId);
   const session: JsonObject = { dev_addr: devAddr, keys: nsKeys, last_n_f_cnt_down: Math.floor(rand() * 40), started_at: created };
   // pkg/networkserver ifNotZeroThenZeroFields["multicast"]: no uplink counter on a multicast group.
   if (!multicast) session.last_f_cnt_up = Math.floor(rand() * 5000);

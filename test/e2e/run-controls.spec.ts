@@ -37,7 +37,8 @@ test('a run can be paused, resumed and cancelled', async ({ page, baseURL }) => 
   await page.getByRole('button', { name: 'Migrate 100 devices…' }).click();
   const start = page.getByRole('button', { name: 'Start migration of 100 devices' });
   await expect(start).toBeEnabled({ timeout: 20_000 });
-  for (const side of [sims.source, sims.target]) side.sim.setRateLimit({ profiles: [{ maxPerMin: 1200, maxBurst: 20, associations: ['grpc:method'] }] });
+  // Slow servers, so the run is still going while it is paused, resumed and cancelled.
+  for (const side of [sims.source, sims.target]) side.sim.setFaults({ latencyMs: 1200 });
   await start.click();
 
   const state = page.getByTestId('run-state');
