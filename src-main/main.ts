@@ -1,7 +1,8 @@
-// Electron glue: one window with the security baseline, the IPC handlers behind the sender
-// check, the log file, the menu. Everything it wires is plain Node code tested elsewhere.
+// Electron glue: one window with the security baseline, its page served from app://, the
+// IPC handlers behind the sender check, the log file, the menu. Everything it wires is
+// plain Node code tested elsewhere.
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import { createLogger, logUncaughtErrors, type Logger } from './logging/index.js';
 import { keytarSecretStore } from './credentials/secret-store.js';
 import { createIpcHandlers } from './ipc/handlers.js';
@@ -10,21 +11,27 @@ import { documentationUrl } from './ipc/app.js';
 import { CONTENT_SECURITY_POLICY } from './window/csp';
 import { hardenSession, hardenWebContents } from './window/hardening';
 import { createMainWindowOptions } from './window/options';
-import { ownRendererUrlCheck } from './window/trusted-url';
+import { createRendererRequestHandler, RENDERER_INDEX_URL, RENDERER_SCHEME } from './window/renderer-protocol';
+import { isOwnRendererUrl } from './window/trusted-url';
 import { loadWindowState, saveWindowState, visibleBounds, WINDOW_STATE_FILE } from './window/state';
 import { buildMenuTemplate } from './window/menu';
 
 // The same folder the CLI uses (run-dir.ts userDataDir), and a way for tests to isolate it.
 if (process.env.STACK_MIGRATOR_DATA_DIR) app.setPath('userData', process.env.STACK_MIGRATOR_DATA_DIR);
 
-const RENDERER_INDEX = path.join(__dirname, 'renderer', 'index.html');
+// The page is served from app://renderer/ (its files: dist/renderer). The scheme's
+// privileges must be registered before 'ready'.
+const RENDERER_DIR = path.join(__dirname, 'renderer');
+protocol.registerSchemesAsPrivileged([RENDERER_SCHEME]);
+// Developer tools (web preference and menu) only when running from the source tree.
+const DEV_TOOLS = !app.isPackaged;
 let mainWindow: BrowserWindow | null = null;
 let log: Logger | undefined;
 
 function createMainWindow(): BrowserWindow {
   const statePath = path.join(app.getPath('userData'), WINDOW_STATE_FILE);
   const remembered = visibleBounds(loadWindowState(statePath), screen.getAllDisplays().map((d) => d.workArea));
-  const options = createMainWindowOptions({ preloadPath: path.join(__dirname, 'preload.cjs') });
+  const options = createMainWindowOptions({ preloadPath: path.join(__dirname, 'preload.cjs'), devTools: DEV_TOOLS });
   const window = new BrowserWindow(remembered ? { ...options, x: remembered.x, y: remembered.y, width: remembered.width, height: remembered.height } : options);
   if (remembered?.maximized) window.maximize();
   window.once('ready-to-show', () => window.show());
@@ -39,7 +46,7 @@ function createMainWindow(): BrowserWindow {
   window.on('closed', () => {
     mainWindow = null;
   });
-  void window.loadFile(RENDERER_INDEX);
+  void window.loadURL(RENDERER_INDEX_URL);
   return window;
 }
 
@@ -90,7 +97,7 @@ if (!app.requestSingleInstanceLock()) {
     });
     registerIpcHandlers(ipcMain, handlers, {
       trustedContents: () => mainWindow?.webContents,
-      isTrustedUrl: ownRendererUrlCheck(RENDERER_INDEX),
+      isTrustedUrl: isOwnRendererUrl,
       onUnexpectedError: (channel, err) => logger.error(`handler ${channel} failed`, err),
     });
 
@@ -104,10 +111,11 @@ if (!app.requestSingleInstanceLock()) {
     });
 
     Menu.setApplicationMenu(Menu.buildFromTemplate(buildMenuTemplate(
-      { platform: process.platform, appName: app.getName(), devTools: !app.isPackaged },
+      { platform: process.platform, appName: app.getName(), devTools: DEV_TOOLS },
       { openLogFolder: () => void shell.openPath(logger.dir), openDocs },
     )));
     hardenSession(session.defaultSession, CONTENT_SECURITY_POLICY);
+    protocol.handle(RENDERER_SCHEME.scheme, createRendererRequestHandler({ rootDir: RENDERER_DIR, contentSecurityPolicy: CONTENT_SECURITY_POLICY }));
     mainWindow = createMainWindow();
   });
 }

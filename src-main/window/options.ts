@@ -5,10 +5,13 @@ import type { BrowserWindowConstructorOptions } from 'electron';
 export interface MainWindowOptionsInput {
   /** Absolute path of the bundled preload script (dist/preload.cjs). */
   preloadPath: string;
+  /** Whether the developer tools may open: `!app.isPackaged`, so never in an installed app. */
+  devTools: boolean;
 }
 
 export function createMainWindowOptions({
   preloadPath,
+  devTools,
 }: MainWindowOptionsInput): BrowserWindowConstructorOptions {
   return {
     width: 1280,
@@ -31,6 +34,7 @@ export function createMainWindowOptions({
       experimentalFeatures: false,
       navigateOnDragDrop: false,
       spellcheck: false,
+      devTools,
     },
   };
 }

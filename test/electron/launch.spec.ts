@@ -4,6 +4,7 @@ import path from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY_META } from '../../src-main/window/csp';
 import { IPC_CONTRACT_VERSION } from '../../src-main/ipc/contract';
+import { RENDERER_INDEX_URL, RENDERER_ORIGIN } from '../../src-main/window/renderer-protocol';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -35,6 +36,24 @@ test('the packaged main process opens a locked-down window', async () => {
   try {
     const window = await app.firstWindow();
     await expect(window.getByRole('heading', { level: 1, name: 'Stack Migrator' })).toBeVisible();
+
+    // Served from the app:// scheme (with the policy as a header), not from file://.
+    expect(window.url()).toBe(RENDERER_INDEX_URL);
+    expect(await window.evaluate(() => ({ origin: location.origin, secure: isSecureContext }))).toEqual({
+      origin: RENDERER_ORIGIN,
+      secure: true,
+    });
+    // Nothing outside dist/renderer is served: build/icon.png is a real image two levels up.
+    const escaped = await window.evaluate(async () => {
+      const img = document.createElement('img');
+      img.src = './..%2f..%2fbuild%2ficon.png';
+      return new Promise<boolean>((resolve) => {
+        img.onload = () => resolve(true);
+        img.onerror = () => resolve(false);
+        document.body.appendChild(img);
+      });
+    });
+    expect(escaped).toBe(false);
 
     const bridgeKeys = await window.evaluate(() =>
       Object.keys((globalThis as { stackMigrator?: object }).stackMigrator ?? {}).sort(),

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Configuration } from 'app-builder-lib';
+import { FuseV1Options, FuseVersion } from '@electron/fuses';
+import { PlatformPackager, type Configuration } from 'app-builder-lib';
 // Internal module: electron-builder has no validate-only command, but these two
 // functions are what it runs first on every build.
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config';
@@ -31,6 +32,51 @@ describe('electron-builder.yml', () => {
   it('is really checked: a wrong option type is rejected', async () => {
     const broken = { ...config, nsis: { ...config.nsis, oneClick: 'no' } } as unknown as Configuration;
     await expect(validateConfiguration(broken, debugLogger)).rejects.toThrow(/Invalid configuration/);
+  });
+
+  it('rejects a misspelled fuse, so every fuse below is one electron-builder knows', async () => {
+    const misspelled = { ...config, electronFuses: { ...config.electronFuses, runAsnode: false } } as unknown as Configuration;
+    await expect(validateConfiguration(misspelled, debugLogger)).rejects.toThrow(/Invalid configuration/);
+  });
+
+  it('flips the Electron fuses that turn a signed app into a general-purpose runtime off', () => {
+    expect(config.electronFuses).toEqual({
+      runAsNode: false, // ELECTRON_RUN_AS_NODE=1 would run any script with the app's identity
+      enableNodeOptionsEnvironmentVariable: false, // NODE_OPTIONS=--require … injects code
+      enableNodeCliInspectArguments: false, // --inspect / SIGUSR1 open a debugger on the main process
+      enableEmbeddedAsarIntegrityValidation: true, // app.asar is checked against its signed hash
+      onlyLoadAppFromAsar: true, // no app/ folder next to app.asar is loaded instead
+      enableCookieEncryption: true,
+      grantFileProtocolExtraPrivileges: false, // the renderer is served from app://, not file://
+    });
+  });
+
+  it('writes exactly those fuses into the Electron binary', async () => {
+    // The mapping electron-builder applies right before signing (private, hence the cast).
+    const packager = PlatformPackager.prototype as unknown as {
+      generateFuseConfig(fuses: Configuration['electronFuses']): Promise<Record<string, unknown>>;
+    };
+    const wire = await packager.generateFuseConfig.call(undefined, config.electronFuses);
+    expect(wire).toMatchObject({
+      version: FuseVersion.V1,
+      [FuseV1Options.RunAsNode]: false,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+      [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      [FuseV1Options.EnableCookieEncryption]: true,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+    });
+  });
+
+  it('packs an asar with the integrity data the validation fuse checks', () => {
+    expect(config.asar).toBe(true);
+    expect(config.disableAsarIntegrity).not.toBe(true);
+  });
+
+  it('compiles native modules (keytar) from source instead of downloading prebuilt binaries', () => {
+    expect(config.buildDependenciesFromSource).toBe(true);
+    expect(config.npmRebuild).not.toBe(false);
   });
 
   it('names the app and writes packages to release/', () => {

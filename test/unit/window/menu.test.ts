@@ -28,6 +28,13 @@ describe('application menu', () => {
     expect(roles(true)).toContain('toggleDevTools');
   });
 
+  it.each(['linux', 'win32', 'darwin'])('has no way to the developer tools in a packaged build on %s', (platform) => {
+    const all = (t: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] => t.flatMap((m) => [m, ...all(items(m))]);
+    const entries = all(buildMenuTemplate({ platform, appName: 'x', devTools: false }, actions()));
+    expect(entries.map((i) => i.role?.toLowerCase())).not.toContain('toggledevtools');
+    expect(entries.filter((i) => /dev\s*tools|inspect/i.test(`${i.label ?? ''} ${String(i.accelerator ?? '')}`))).toEqual([]);
+  });
+
   it('Help → Open log folder and the guide call their actions', () => {
     const a = actions();
     const help = buildMenuTemplate({ platform: 'linux', appName: 'x', devTools: false }, a).at(-1)!;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMainWindowOptions } from '../../../src-main/window/options';
 
 describe('createMainWindowOptions', () => {
-  const options = createMainWindowOptions({ preloadPath: '/app/dist/preload.cjs' });
+  const options = createMainWindowOptions({ preloadPath: '/app/dist/preload.cjs', devTools: false });
   const web = options.webPreferences ?? {};
 
   it('isolates the page from the preload world', () => {
@@ -34,9 +34,14 @@ describe('createMainWindowOptions', () => {
     expect(web.preload).toBe('/app/dist/preload.cjs');
   });
 
+  it('opens no developer tools in a packaged build, and allows them in development', () => {
+    expect(web.devTools).toBe(false);
+    expect(createMainWindowOptions({ preloadPath: '/a', devTools: true }).webPreferences?.devTools).toBe(true);
+  });
+
   it('returns a fresh object each call, so callers cannot weaken a shared default', () => {
-    const first = createMainWindowOptions({ preloadPath: '/a' });
-    const second = createMainWindowOptions({ preloadPath: '/a' });
+    const first = createMainWindowOptions({ preloadPath: '/a', devTools: false });
+    const second = createMainWindowOptions({ preloadPath: '/a', devTools: false });
     expect(first).not.toBe(second);
     expect(first.webPreferences).not.toBe(second.webPreferences);
   });
