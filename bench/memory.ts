@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { planMigration } from '../src-main/migration/planner.js';
 import { migrationOptionsSchema } from '../src-main/migration/options.js';
-import { newRunId, writeManifest, type RunManifest } from '../src-main/migration/run-dir.js';
+import { newRunId, runManifestSchema, writeManifest, type RunManifest } from '../src-main/migration/run-dir.js';
 import { openSides, startRun } from '../src-main/migration/session.js';
 import { StackClient } from '../src-main/stack/client.js';
 import { figure, loadAverage, type SuiteResult } from './lib/results.js';
@@ -69,10 +69,10 @@ async function main() {
       const p0 = performance.now();
       const plan = await planMigration({ source: sides.source, target: sides.target, deviceIds, options });
       mark(`after planning ${MIGRATED.toLocaleString('en')} devices (plan kept)`, (performance.now() - p0) / 1000);
-      const manifest: RunManifest = {
+      const manifest: RunManifest = runManifestSchema.parse({
         version: 1, runId: newRunId(), createdAt: new Date().toISOString(), ...manifestBase, options,
         deviceIds: plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId), blocked: [],
-      };
+      });
       await writeManifest(runDir, manifest);
       let events = 0;
       const r0 = performance.now();

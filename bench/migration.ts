@@ -1,41 +1,95 @@
-// Suites 1–3: migration throughput against its bound, under a rate limit, and with faults.
+// Suites 1 and 3: migration throughput against its bound, and with faults (the model and the
+// run helper are shared with the rate-limit suite, bench/ratelimit.ts).
 // The simulators run in a child process (bench/lib/sim-host.ts); the engine runs here.
 import { measureMigration, type RunMeasure, type RunSpec } from './lib/migration-run.js';
 import { figure, round, type Figure, type SuiteResult } from './lib/results.js';
 import type { SimHost } from './lib/sim-client.js';
+import type { RateLimitOptions, RateLimitProfile } from '../src-main/sim/index.js';
 
 /** Round trips per device on the engine's critical path (DESIGN.md, Performance model). */
 export const ENGINE_ROUND_TRIPS = 6;
 /** The official chain: migrate-tool export, then `ttn-lw-cli end-devices create`, one device at a time. */
 export const OFFICIAL_ROUND_TRIPS = 9;
-const ADAPTIVE_MAX = 64;
+export const ADAPTIVE_MAX = 64;
 
 export interface RunRow extends RunMeasure {
   bound: number;
-  boundBy: 'concurrency' | 'rate limit';
+  /** "concurrency", or the rate-limited route that caps the bound ("rate limit on target is.list"). */
+  boundBy: string;
   ofBound: number;
   official: number;
   ofOfficial: number;
 }
 
-/** The bound C / (6 × RTT), capped by the target's rate limit; and the official chain's model. */
+/**
+ * Routes whose rate-limit key every device of a run shares (pkg/ratelimit grpc.go
+ * grpcEntityFromRequest, as src-main/sim/routes.ts rateLimitEntity keys them): the application
+ * for ApplicationRegistry.Get and EndDeviceRegistry.List, no entity at all for AuthInfo,
+ * ApplicationRegistry.List and GenerateDevAddr. Every other unary route is keyed per device
+ * (method × device × key), and Events.Stream is limited at accept, not per call.
+ */
+const SHARED_KEY_ROUTES: Record<string, string> = {
+  auth_info: 'EntityAccess.AuthInfo',
+  'app.list': 'ApplicationRegistry.List',
+  'app.get': 'ApplicationRegistry.Get',
+  'is.list': 'EndDeviceRegistry.List',
+  'ns.dev_addr': 'Ns.GenerateDevAddr',
+};
+
+/** The profile that limits a unary method: its own class first, then `grpc:method` (rate_limit.go muxRateLimiter). */
+export function profileFor(options: RateLimitOptions | undefined, rpc: string): RateLimitProfile | undefined {
+  if (!options) return undefined;
+  const byClass = new Map<string, RateLimitProfile>();
+  for (const p of options.profiles) for (const a of p.associations) byClass.set(a, p);
+  // 'EndDeviceRegistry.List' → '/ttn.lorawan.v3.EndDeviceRegistry/List'
+  return byClass.get(`grpc:method:/ttn.lorawan.v3.${rpc.replace('.', '/')}`) ?? byClass.get('grpc:method');
+}
+
+/** Requests a profile admits on one key in T seconds: its bucket starts full (burst), then refills at maxPerMin/60 per second. */
+export function admitted(profile: RateLimitProfile, seconds: number): number {
+  const burst = profile.maxBurst || profile.maxPerMin;
+  return burst + (profile.maxPerMin / 60) * seconds;
+}
+
+/**
+ * The bound C / (6 × RTT), and the official chain's model. A rate limit caps the bound only
+ * where it truly binds: on a key every device shares (SHARED_KEY_ROUTES), at what its profile
+ * admits over the run ÷ that route's answered requests per device. A per-device key limits
+ * one device's calls to one method, which the engine makes about once: no cap from those.
+ */
 export function withModel(m: RunMeasure): RunRow {
   const rtt = m.rttMs / 1000;
   const c = m.spec.concurrency ?? ADAPTIVE_MAX;
   let bound = c / (ENGINE_ROUND_TRIPS * rtt);
-  let boundBy: RunRow['boundBy'] = 'concurrency';
-  const rl = m.spec.targetRateLimit;
-  if (rl && m.rateLimited.targetAccepted > 0) {
-    // What the server admits over the run (its bucket starts full), per device's accepted requests.
-    const admittedPerSecond = rl.limit / rl.periodSeconds + rl.limit / (m.runMs / 1000);
-    const cap = admittedPerSecond / (m.rateLimited.targetAccepted / m.spec.devices);
-    if (cap < bound) {
-      bound = cap;
-      boundBy = 'rate limit';
+  let boundBy = 'concurrency';
+  const seconds = m.runMs / 1000;
+  for (const side of ['source', 'target'] as const) {
+    const options = side === 'source' ? m.spec.sourceRateLimit : m.spec.targetRateLimit;
+    for (const [route, rpc] of Object.entries(SHARED_KEY_ROUTES)) {
+      const profile = profileFor(options, rpc);
+      const answered = (m.requests[side][route] ?? 0) - (m.rateLimited.byRoute[`${side} ${route}`] ?? 0);
+      if (!profile || answered <= 0) continue;
+      const cap = admitted(profile, seconds) / seconds / (answered / m.spec.devices);
+      if (cap < bound) {
+        bound = cap;
+        boundBy = `rate limit on ${side} ${route}`;
+      }
     }
   }
   const official = 1 / (OFFICIAL_ROUND_TRIPS * rtt);
   return { ...m, bound, boundBy, ofBound: m.devicesPerSecond / bound, official, ofOfficial: m.devicesPerSecond / official };
+}
+
+/** Per-device routes called more than once per device on average (each extra call waits for its own bucket). */
+export function repeatedDeviceRoutes(m: RunMeasure): string[] {
+  const out: string[] = [];
+  for (const side of ['source', 'target'] as const) {
+    for (const [route, n] of Object.entries(m.requests[side])) {
+      if (route === 'events' || route in SHARED_KEY_ROUTES) continue;
+      if (n / m.spec.devices > 1.001) out.push(`${side} ${route} ${(n / m.spec.devices).toFixed(2)}/device`);
+    }
+  }
+  return out;
 }
 
 const cLabel = (c: number | undefined) => (c === undefined ? 'adaptive' : `C=${c}`);
@@ -55,7 +109,7 @@ function log(r: RunRow) {
 /** BENCH_ONLY=<regex>: only the runs whose label matches (to look at one case again). */
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
 
-async function measure(host: SimHost, spec: RunSpec): Promise<RunRow | undefined> {
+export async function measure(host: SimHost, spec: RunSpec): Promise<RunRow | undefined> {
   if (only && !only.test(spec.label)) return undefined;
   const row = withModel(await measureMigration(host, spec));
   log(row);
@@ -70,7 +124,7 @@ function devicesFor(latencyMs: number, c: number | undefined): number {
   return 1000;
 }
 
-function verifiedFigure(suite: string, r: RunRow): Figure {
+export function verifiedFigure(suite: string, r: RunRow): Figure {
   return figure(suite, `${r.spec.label}: devices migrated and verified on both simulators`, r.verify.migrated, 'devices',
     { atLeast: r.spec.devices, label: `= ${r.spec.devices}` }, r.verify.problems.slice(0, 3).join('; ') || undefined);
 }
@@ -114,27 +168,6 @@ export async function throughputSuite(host: SimHost): Promise<SuiteResult> {
     figures.push(figure(S, `Planning 1,000 devices at 50 ms (not in the run times)`, r.planMs / 1000, 's', undefined, `${(1000 / (r.planMs / 1000)).toFixed(0)} devices/s`));
   }
   return { suite: S, seconds: (performance.now() - t0) / 1000, figures, details: { runs: rows } };
-}
-
-export async function rateLimitSuite(host: SimHost): Promise<SuiteResult> {
-  const t0 = performance.now();
-  const limit = { limit: 100, periodSeconds: 1 };
-  const r = await measure(host, { label: 'OTAA 50 ms adaptive, target 100 req/s', devices: 250, mix: 'otaa', latencyMs: 50, targetRateLimit: limit });
-  const S = 'ratelimit';
-  if (!r) return { suite: S, seconds: 0, figures: [], details: {} };
-  const seconds = r.runMs / 1000;
-  // The bucket starts full: over T seconds the server admits at most limit × T + limit requests.
-  const admissible = (limit.limit / limit.periodSeconds) * seconds + limit.limit;
-  const used = (r.rateLimited.targetAccepted / admissible) * 100;
-  const figures = [
-    figure(S, 'Target rate limit used (100 req/s)', used, '%', { atLeast: 90, label: '≥ 90 %' },
-      `${r.rateLimited.targetAccepted} target requests answered in ${seconds.toFixed(1)} s of at most ${Math.round(admissible)} admissible; ${r.devicesPerSecond.toFixed(1)} devices/s, bound ${r.bound.toFixed(1)}/s by the ${r.boundBy}`),
-    figure(S, '429s beyond the first burst', r.rateLimited.afterFirstBurst, '', { below: 1, label: '0' },
-      `${r.rateLimited.total} 429s in all; "beyond the first burst" = sent after the first 429 came back`),
-    figure(S, 'Rate-limited run: share of the bound', r.ofBound * 100, '%', { atLeast: 80, label: '≥ 80 %' }, `bound ${r.bound.toFixed(1)}/s`),
-  ];
-  if (r.verify.migrated !== r.spec.devices) figures.push(verifiedFigure(S, r));
-  return { suite: S, seconds: (performance.now() - t0) / 1000, figures, details: { runs: [r], limit } };
 }
 
 export async function faultsSuite(host: SimHost): Promise<SuiteResult> {

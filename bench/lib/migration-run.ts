@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { planMigration } from '../../src-main/migration/planner.js';
 import { migrationOptionsSchema, type MigrationOptionsInput } from '../../src-main/migration/options.js';
-import { newRunId, writeManifest, type RunManifest } from '../../src-main/migration/run-dir.js';
+import { newRunId, runManifestSchema, writeManifest, type RunManifest } from '../../src-main/migration/run-dir.js';
 import { openSides, startRun } from '../../src-main/migration/session.js';
 import type { ProgressEvent } from '../../src-main/migration/progress.js';
 import type { ResponseInfo } from '../../src-main/stack/http.js';
 import type { Faults, RateLimitOptions } from '../../src-main/sim/index.js';
-import { StackClient } from '../../src-main/stack/client.js';
+import { StackClient, type ClientOptions } from '../../src-main/stack/client.js';
+import { RateLimitWatch, type RateLimitTally } from './rate-watch.js';
 import { loadAverage, median, schedStat } from './results.js';
 import type { SimHost } from './sim-client.js';
 import type { VerifyResult } from './sim-protocol.js';
@@ -23,8 +24,15 @@ export interface RunSpec {
   /** Fixed concurrency, or undefined for the runner's adaptive default. */
   concurrency?: number;
   latencyMs: number;
-  /** Rate limit on the target deployment (per API key). */
+  /**
+   * Rate-limit profiles (pkg/ratelimit: one GCRA bucket per gRPC method × entity × API key) on
+   * the target / the source deployment, switched on after planning: the run starts with full
+   * buckets, as a run started a while after its plan does.
+   */
   targetRateLimit?: RateLimitOptions;
+  sourceRateLimit?: RateLimitOptions;
+  /** Options for both engine clients (default: the engine's own, as the app uses them). */
+  clientOptions?: ClientOptions;
   /** Faults on both deployments, switched on after planning. */
   faults?: Omit<Faults, 'latencyMs'>;
 }
@@ -55,7 +63,8 @@ export interface RunMeasure {
   status: Record<string, number>;
   retries: number;
   retryReasons: Record<string, number>;
-  rateLimited: { total: number; afterFirstBurst: number; targetAccepted: number };
+  /** 429s the clients saw during the run, by route, and those after the first burst. */
+  rateLimited: RateLimitTally;
   verify: VerifyResult;
 }
 
@@ -90,7 +99,6 @@ export async function measureMigration(host: SimHost, spec: RunSpec): Promise<Ru
   const targetKey = await target.createApiKey(TARGET_APP, ALL);
   await source.snapshot(SOURCE_APP);
   const rttMs = await probeRtt(source.url, sourceKey);
-  if (spec.targetRateLimit) await target.setRateLimit(spec.targetRateLimit);
 
   const manifestBase = {
     source: { kind: 'stack' as const, isUrl: source.url, clusterUrl: source.url, appId: SOURCE_APP },
@@ -98,7 +106,7 @@ export async function measureMigration(host: SimHost, spec: RunSpec): Promise<Ru
   };
   const options = migrationOptionsSchema.parse(spec.options ?? {});
   // The engine's own defaults for the clients (backoff, timeouts, pacing): what the app uses.
-  const sides = await openSides(manifestBase, { source: sourceKey, target: targetKey });
+  const sides = await openSides(manifestBase, { source: sourceKey, target: targetKey }, undefined, spec.clientOptions);
   // The journal is fsynced on every step: where it lives matters (BENCH_RUN_DIR=/dev/shm shows the cost).
   const runDir = await mkdtemp(path.join(process.env.BENCH_RUN_DIR ?? os.tmpdir(), 'sm-bench-'));
   try {
@@ -108,45 +116,42 @@ export async function measureMigration(host: SimHost, spec: RunSpec): Promise<Ru
     if (plan.blockers.length > 0) throw new Error(`plan blocked: ${plan.blockers.map((b) => b.message).join(' ')}`);
     const ready = plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId);
     if (ready.length !== spec.devices) throw new Error(`only ${ready.length} of ${spec.devices} devices are ready to migrate`);
-    const manifest: RunManifest = {
+    // Through the schema, so that fields with defaults are filled in as the app's manifests are.
+    const manifest: RunManifest = runManifestSchema.parse({
       version: 1, runId: newRunId(), createdAt: new Date().toISOString(), ...manifestBase, options,
       deviceIds: ready, blocked: [],
-    };
+    });
     await writeManifest(runDir, manifest);
 
     if (spec.faults) {
       await source.setFaults({ latencyMs: spec.latencyMs, ...spec.faults });
       await target.setFaults({ latencyMs: spec.latencyMs, ...spec.faults });
     }
+    // A fresh limiter (every bucket full): the RTT probe and the planning are not rate limited.
+    if (spec.sourceRateLimit) await source.setRateLimit(spec.sourceRateLimit);
+    if (spec.targetRateLimit) await target.setRateLimit(spec.targetRateLimit);
     await Promise.all([source.resetCounters(), target.resetCounters()]);
 
     // What the clients saw: statuses, retries, 429s (and when each 429's request was sent).
     const status: Record<string, number> = {};
     const retryReasons: Record<string, number> = {};
     let retries = 0;
-    let first429At: number | undefined;
-    let total429 = 0;
-    let after429 = 0;
-    let targetAccepted = 0;
-    const observer = (side: 'source' | 'target') => ({
-      onResponse(info: ResponseInfo) {
-        const key = `${side} ${info.status}`;
-        status[key] = (status[key] ?? 0) + 1;
-        const now = performance.now();
-        if (side === 'target' && info.status > 0 && info.status !== 429) targetAccepted++;
-        if (info.status === 429) {
-          total429++;
-          const sentAt = now - info.durationMs;
-          if (first429At === undefined) first429At = now;
-          else if (sentAt > first429At) after429++;
-        }
-      },
-      onRetry(info: { route: string; reason: string }) {
-        retries++;
-        const reason = /429|rate limit/i.test(info.reason) ? 'rate limited' : /50[234]|unavailable|gateway/i.test(info.reason) ? '5xx' : /socket|ECONNRESET|hang up|network/i.test(info.reason) ? 'connection dropped' : 'other';
-        retryReasons[reason] = (retryReasons[reason] ?? 0) + 1;
-      },
-    });
+    const limits = new RateLimitWatch();
+    const observer = (side: 'source' | 'target') => {
+      const watch = limits.observer(side);
+      return {
+        onResponse(info: ResponseInfo) {
+          const key = `${side} ${info.status}`;
+          status[key] = (status[key] ?? 0) + 1;
+          watch.onResponse?.(info);
+        },
+        onRetry(info: { route: string; reason: string }) {
+          retries++;
+          const reason = /429|rate limit/i.test(info.reason) ? 'rate limited' : /50[234]|unavailable|gateway/i.test(info.reason) ? '5xx' : /socket|ECONNRESET|hang up|network/i.test(info.reason) ? 'connection dropped' : 'other';
+          retryReasons[reason] = (retryReasons[reason] ?? 0) + 1;
+        },
+      };
+    };
     const unobserve = [
       sides.source.kind === 'stack' ? sides.source.client.transport.observe(observer('source')) : () => false,
       sides.target.client.transport.observe(observer('target')),
@@ -241,7 +246,7 @@ export async function measureMigration(host: SimHost, spec: RunSpec): Promise<Ru
       },
       loadAverage: { before: load0, after: load1 },
       status, retries, retryReasons,
-      rateLimited: { total: total429, afterFirstBurst: after429, targetAccepted },
+      rateLimited: limits.tally,
       verify,
     };
   } finally {

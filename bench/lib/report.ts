@@ -81,7 +81,7 @@ export function markdownReport(report: Report): string {
     parts.push('', '## Migration runs', '',
       'RTT: median of a small authenticated request before the run. plan: planMigration (not in the run time). run: startRun to the run\'s end (report files excluded). ' +
       'req/dev: requests per device counted by both simulators (source + target). RT/dev: median time of one device, first read to source retired, in RTTs. ' +
-      'bound: C/(6×RTT), C = 64 for adaptive, capped by the rate limit. official: 1/(9×RTT). CPU: share of one core, engine process / simulator process. ' +
+      'bound: C/(6×RTT), C = 64 for adaptive; capped by a rate limit only on a key every device shares (application-wide or entity-less methods). official: 1/(9×RTT). CPU: share of one core, engine process / simulator process. ' +
       'CPU wait: share of the run the engine\'s main thread waited in the run queue for a core (other work on the machine).',
       '', mdTable(RUN_HEADERS, rs.map(runCells)));
     const routes = [...new Set(rs.flatMap((r) => Object.keys(r.requestsPerDevice.byRoute)))].sort();
