@@ -8,6 +8,7 @@ import { runSim } from './cli/commands/sim.js';
 import { runDemo } from './cli/commands/demo.js';
 import { StackError } from './stack/errors.js';
 import { DeviceCreateError } from './stack/device-writer.js';
+import { redact } from './logging/redact.js';
 
 const USAGE = `Usage: stack-migrator <command> [options]
 
@@ -28,6 +29,8 @@ Commands:
 Connections:
   --source URL | --source-is URL --source-cluster URL     (the same for --target)
   --source-app ID  --target-app ID  --ca FILE (extra CA certificate, repeatable)
+  --insecure-http   allow plain http:// to a host other than this computer (the API key
+                    then crosses the network unencrypted; refused without this flag)
   --source-connection NAME | --target-connection NAME   a connection saved in the app
   API keys come from STACK_MIGRATOR_SOURCE_API_KEY and STACK_MIGRATOR_TARGET_API_KEY,
   or from the keychain entry of a saved connection.
@@ -36,6 +39,7 @@ Selection and options:
   --devices id1,id2 | --all
   --otaa-source-action rotate-keys|delete   (default rotate-keys)
   --abp-mode new-session|keep-session       (required when ABP devices are selected)
+  --downlinks-off keep|turn-on              (required when you turned a device's downlinks off on the source)
   --id-prefix PREFIX   --generate-keys (new root keys for devices of an external Join Server)
   --dry-run  --concurrency N (default adaptive)  --max-rate N (requests/s per deployment)
   --run-dir DIR  --wait-joins SECONDS  --json
@@ -65,15 +69,20 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
+    // Whatever the error says passes redaction: a server's text may echo a key.
+    const say = (message: string) => console.error(`stack-migrator: ${redact(message)}`);
     if (err instanceof UsageError) {
-      console.error(`stack-migrator: ${err.message} (see --help)`);
+      say(`${err.message} (see --help)`);
       process.exitCode = EXIT.usage;
     } else if (err instanceof StackError || err instanceof DeviceCreateError) {
       // Typed errors carry a message a person understands; no stack trace (and never a key).
-      console.error(`stack-migrator: ${err.message}`);
+      say(err.message);
       process.exitCode = err instanceof StackError && (err.is('Unauthenticated') || err.is('PermissionDenied')) ? EXIT.usage : EXIT.failed;
     } else {
-      console.error(`stack-migrator: ${err instanceof Error ? err.message : String(err)}`);
+      const code = (err as NodeJS.ErrnoException | null)?.code;
+      const path = (err as NodeJS.ErrnoException | null)?.path;
+      if ((code === 'EACCES' || code === 'EPERM') && path) say(`permission denied: ${path} cannot be read or written by this user (${code}).`);
+      else say(err instanceof Error ? err.message : String(err));
       process.exitCode = EXIT.failed;
     }
   },

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { connectionTargetSchema, type ConnectionTarget } from '../stack/connection.js';
 import { migrationOptionsSchema, type MigrationOptions } from '../migration/options.js';
+import { CONCURRENCY_RANGE } from '../migration/run-dir.js';
+import { ID_PATTERN } from '../stack/schemas.js';
 
 export class UsageError extends Error {}
 
@@ -13,10 +15,10 @@ export const FLAGS = {
   'source-app': { type: 'string' }, 'target-app': { type: 'string' },
   'source-connection': { type: 'string' }, 'target-connection': { type: 'string' },
   devices: { type: 'string' }, all: { type: 'boolean' },
-  'otaa-source-action': { type: 'string' }, 'abp-mode': { type: 'string' },
+  'otaa-source-action': { type: 'string' }, 'abp-mode': { type: 'string' }, 'downlinks-off': { type: 'string' },
   'id-prefix': { type: 'string' }, 'generate-keys': { type: 'boolean' },
   'dry-run': { type: 'boolean' }, concurrency: { type: 'string' }, 'max-rate': { type: 'string' }, 'run-dir': { type: 'string' },
-  ca: { type: 'string', multiple: true }, json: { type: 'boolean' },
+  ca: { type: 'string', multiple: true }, 'insecure-http': { type: 'boolean' }, json: { type: 'boolean' },
   'wait-joins': { type: 'string' }, out: { type: 'string' }, 'with-session': { type: 'boolean' },
   file: { type: 'string' }, port: { type: 'string' }, app: { type: 'string' }, 'latency-ms': { type: 'string' },
   'rate-limit': { type: 'string' }, 'error-rate': { type: 'string' }, 'drop-rate': { type: 'string' }, admin: { type: 'boolean' },
@@ -24,6 +26,31 @@ export const FLAGS = {
 } as const;
 
 export type Flags = ReturnType<typeof parse>['values'];
+type FlagName = keyof typeof FLAGS;
+
+const side = (s: 'source' | 'target') => [s, `${s}-is`, `${s}-cluster`, `${s}-app`, `${s}-connection`] as const;
+const COMMON = ['json', 'help'] as const;
+const RUN = ['otaa-source-action', 'abp-mode', 'downlinks-off', 'id-prefix', 'generate-keys', 'dry-run', 'concurrency', 'max-rate', 'run-dir', 'wait-joins', 'ca', 'insecure-http'] as const;
+/** The flags each command uses. A flag given to a command that would ignore it is a usage error. */
+const COMMAND_FLAGS: Record<string, readonly FlagName[]> = {
+  plan: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN],
+  migrate: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN],
+  import: [...COMMON, ...side('target'), 'file', ...RUN],
+  // The run folder holds the deployments, options and rate cap; the keys come from the environment or a saved connection.
+  resume: [...COMMON, 'run-dir', 'source-connection', 'target-connection', 'concurrency', 'wait-joins', 'insecure-http'],
+  retire: [...COMMON, 'run-dir', 'source-connection', 'target-connection', 'devices', 'all', 'insecure-http'],
+  export: [...COMMON, ...side('source'), 'devices', 'all', 'out', 'with-session', 'ca', 'insecure-http'],
+  sim: [...COMMON, 'port', 'devices', 'app', 'latency-ms', 'rate-limit', 'error-rate', 'drop-rate', 'admin', 'seed', 'separate-cluster'],
+  demo: [...COMMON, 'devices', 'separate-cluster', 'run-dir'],
+};
+const KNOWN = new Set(Object.values(COMMAND_FLAGS).flat());
+
+/** Refuses flags that `command` would silently ignore (a flag no list names yet is let through). */
+export function checkCommandFlags(command: keyof typeof COMMAND_FLAGS, flags: Flags): void {
+  const allowed = new Set<string>(COMMAND_FLAGS[command] ?? []);
+  const extra = Object.keys(flags).filter((f) => KNOWN.has(f as FlagName) && !allowed.has(f));
+  if (extra.length > 0) throw new UsageError(`${extra.map((f) => `--${f}`).join(', ')} ${extra.length === 1 ? 'does' : 'do'} not apply to "${command}"`);
+}
 
 function parse(argv: string[]) {
   return parseArgs({ args: argv, options: FLAGS, allowPositionals: true, strict: true });
@@ -40,12 +67,18 @@ export function parseCommandLine(argv: string[]): { command: string | undefined;
   }
 }
 
-export function intFlag(name: string, value: string | undefined, min = 0): number | undefined {
+/** A whole number in digits ("8", not "8.0", "0x8" or "1e1"), at least `min` and at most `max`. */
+export function intFlag(name: string, value: string | undefined, min = 0, max?: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}`);
+  const n = /^\s*\d{1,15}\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || (max !== undefined && n > max)) {
+    throw new UsageError(`--${name} must be a whole number${max !== undefined ? ` from ${min} to ${max}` : min > 0 ? ` of at least ${min}` : ''}`);
+  }
   return n;
 }
+
+/** --concurrency: devices at once, bounded as the desktop app bounds it (1 to 256). */
+export const concurrencyFlag = (flags: Flags): number | undefined => intFlag('concurrency', flags.concurrency, CONCURRENCY_RANGE.min, CONCURRENCY_RANGE.max);
 
 export function rateFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -67,7 +100,7 @@ export function connectionFlags(flags: Flags, side: 'source' | 'target'): Connec
       throw new UsageError(`cannot read the CA file ${file}`);
     }
   });
-  const parsed = connectionTargetSchema.safeParse({ isUrl: is, clusterUrl: cluster, ...(ca.length ? { ca } : {}) });
+  const parsed = connectionTargetSchema.safeParse({ isUrl: is, clusterUrl: cluster, ...(ca.length ? { ca } : {}), ...(flags['insecure-http'] ? { allowInsecureHttp: true } : {}) });
   if (!parsed.success) throw new UsageError(`--${side}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }
@@ -92,19 +125,45 @@ export function optionsFromFlags(flags: Flags): MigrationOptions {
     abpMode: flags['abp-mode'],
     idMapping: flags['id-prefix'] ? { kind: 'prefix', prefix: flags['id-prefix'] } : { kind: 'same' },
     generateKeysForExternalJoinServer: flags['generate-keys'] ?? false,
+    sourceDownlinksOff: { keep: 'keep-off', 'turn-on': 'turn-on' }[flags['downlinks-off'] ?? ''] ?? flags['downlinks-off'],
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const flag = { otaaSourceAction: '--otaa-source-action (rotate-keys|delete)', abpMode: '--abp-mode (new-session|keep-session)', idMapping: '--id-prefix' }[String(issue?.path[0])] ?? 'options';
+    const flag = { otaaSourceAction: '--otaa-source-action (rotate-keys|delete)', abpMode: '--abp-mode (new-session|keep-session)', idMapping: '--id-prefix', sourceDownlinksOff: '--downlinks-off (keep|turn-on)' }[String(issue?.path[0])] ?? 'options';
     throw new UsageError(`${flag}: ${issue?.message}`);
   }
   return parsed.data;
 }
 
+/** An application id (from --source-app/--target-app or a saved connection), checked as the server checks it. */
+export function applicationId(flag: 'source-app' | 'target-app', value: string): string {
+  const shown = JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (value.length > 36 || !ID_PATTERN.test(value)) throw new UsageError(`--${flag}: ${shown} is not an application id (lower-case letters, digits and dashes, 3 to 36 characters)`);
+  return value;
+}
+
+/** The most ids --devices takes (as the desktop app's plans). */
+export const MAX_DEVICE_IDS = 100_000;
+
+/**
+ * --devices id1,id2 or --all. Every id is checked as The Things Stack checks device ids
+ * (lower-case letters, digits and dashes, 3 to 36 characters); an empty id or an id given
+ * twice is a mistake in the list, said as such rather than silently dropped.
+ */
 export function deviceSelection(flags: Flags): { all: true } | { ids: string[] } {
-  if (flags.all && flags.devices) throw new UsageError('give either --devices or --all, not both');
+  if (flags.all && flags.devices !== undefined) throw new UsageError('give either --devices or --all, not both');
   if (flags.all) return { all: true };
-  const ids = (flags.devices ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  if (ids.length === 0) throw new UsageError('select devices with --devices id1,id2 or --all');
-  return { ids: [...new Set(ids)] };
+  if (flags.devices === undefined || flags.devices.trim() === '') throw new UsageError('select devices with --devices id1,id2 or --all');
+  const ids = flags.devices.split(',').map((s) => s.trim());
+  if (ids.length > MAX_DEVICE_IDS) throw new UsageError(`--devices: at most ${MAX_DEVICE_IDS} ids (use --all for a whole application)`);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (id === '') throw new UsageError('--devices: an empty id (two commas in a row?): give the ids separated by single commas');
+    const shown = JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id);
+    if (id.length > 36) throw new UsageError(`--devices: ${shown} is longer than 36 characters, the most a device id has`);
+    if (!ID_PATTERN.test(id)) throw new UsageError(`--devices: ${shown} is not a device id (lower-case letters, digits and dashes, 3 to 36 characters)`);
+    if (seen.has(id)) throw new UsageError(`--devices: ${shown} is given twice`);
+    seen.add(id);
+  }
+  return { ids };
 }

@@ -1,5 +1,7 @@
 // What the CLI prints: progress for people (one updating line on a terminal) or, with
-// --json, one JSON object per line for scripts.
+// --json, one JSON object per line for scripts. Everything printed passes redaction: a
+// server's error text may echo a key.
+import { redact, redactValue } from '../logging/redact.js';
 import type { ProgressEvent } from '../migration/progress.js';
 import type { Plan } from '../migration/planner.js';
 
@@ -11,7 +13,7 @@ export interface Output {
 }
 
 export function jsonOutput(write = (s: string) => process.stdout.write(s)): Output {
-  const line = (o: unknown) => write(`${JSON.stringify(o)}\n`);
+  const line = (o: unknown) => write(`${JSON.stringify(redactValue(o))}\n`);
   return {
     event: (e) => line(e),
     info: (message) => line({ type: 'notice', level: 'info', message, at: Date.now() }),
@@ -24,11 +26,12 @@ const fmtEta = (s: number | null) => (s === null ? '–' : s >= 3600 ? `${Math.f
 
 export function humanOutput(stream: NodeJS.WriteStream = process.stdout): Output {
   const tty = stream.isTTY === true;
+  // Free text (errors, messages) is redacted; identifiers and the run folder are printed as they are.
   let lastPrinted = 0;
   return {
     event(e) {
       if (e.type === 'device' && (e.state === 'failed' || e.state === 'rolled-back')) {
-        stream.write(`${tty ? '\r\x1b[K' : ''}✗ ${e.deviceId}: ${e.error ?? e.state}${e.state === 'rolled-back' ? ' (rolled back: the device stays on the source)' : ''}\n`);
+        stream.write(`${tty ? '\r\x1b[K' : ''}✗ ${e.deviceId}: ${redact(e.error ?? e.state)}${e.state === 'rolled-back' ? ' (rolled back: the device stays on the source)' : ''}\n`);
       } else if (e.type === 'totals') {
         const now = Date.now();
         if (!tty && now - lastPrinted < 2000 && e.done < e.total) return;
@@ -37,24 +40,24 @@ export function humanOutput(stream: NodeJS.WriteStream = process.stdout): Output
         const text = `${e.done}/${e.total} done · ${(c['waiting-join'] ?? 0) + (c.joined ?? 0)} migrated · ${c.joined ?? 0} joined · ${(c.failed ?? 0) + (c['rolled-back'] ?? 0)} failed · ${e.devicesPerSecond.toFixed(1)}/s · ETA ${fmtEta(e.etaSeconds)} · ${e.concurrency} at once`;
         stream.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
       } else if (e.type === 'notice') {
-        stream.write(`${tty ? '\r\x1b[K' : ''}${e.level === 'info' ? '' : `${e.level}: `}${e.message}\n`);
+        stream.write(`${tty ? '\r\x1b[K' : ''}${e.level === 'info' ? '' : `${e.level}: `}${redact(e.message)}\n`);
       } else if (e.type === 'run' && (e.state === 'paused' || e.state === 'cancelling')) {
         stream.write(`${tty ? '\r\x1b[K' : ''}${e.state}…\n`);
       }
     },
-    info: (message) => stream.write(`${tty ? '\r\x1b[K' : ''}${message}\n`),
+    info: (message) => stream.write(`${tty ? '\r\x1b[K' : ''}${redact(message)}\n`),
     plan(plan) {
       const c = plan.counts;
       stream.write(`Plan: ${plan.devices.length} device(s): ${c.ready} ready, ${c.blocked} blocked, ${c.alreadyMigrated} already on the target (${c.otaa} OTAA, ${c.abp} ABP).\n`);
-      for (const b of plan.blockers) stream.write(`  blocker: ${b.message}\n`);
-      for (const w of plan.warnings) stream.write(`  warning: ${w.message}\n`);
+      for (const b of plan.blockers) stream.write(`  blocker: ${redact(b.message)}\n`);
+      for (const w of plan.warnings) stream.write(`  warning: ${redact(w.message)}\n`);
       const shown = new Set<string>();
       for (const d of plan.devices) {
-        for (const b of d.blockers) stream.write(`  ${d.sourceId}: blocked: ${b.message}\n`);
+        for (const b of d.blockers) stream.write(`  ${d.sourceId}: blocked: ${redact(b.message)}\n`);
         for (const w of d.warnings) {
           if (shown.has(w.code)) continue; // the same warning for every device is said once
           shown.add(w.code);
-          stream.write(`  note (${d.activation?.toUpperCase()}): ${w.message}\n`);
+          stream.write(`  note (${d.activation?.toUpperCase()}): ${redact(w.message)}\n`);
         }
       }
     },

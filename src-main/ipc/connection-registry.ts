@@ -21,8 +21,13 @@ export function targetOfPreset(preset: Preset): ConnectionTarget {
     case 'tts-cloud':
       return ttsCloud(preset.tenant, preset.region);
     case 'custom': {
-      const parsed = connectionTargetSchema.safeParse({ isUrl: preset.isUrl, clusterUrl: preset.clusterUrl, ca: preset.ca ? [preset.ca] : undefined });
-      if (!parsed.success) throw invalid(`Invalid request — ${parsed.error.issues[0]?.message ?? 'invalid address'}.`);
+      const parsed = connectionTargetSchema.safeParse({
+        isUrl: preset.isUrl, clusterUrl: preset.clusterUrl, ca: preset.ca ? [preset.ca] : undefined, ...(preset.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+      });
+      if (!parsed.success) {
+        const message = parsed.error.issues[0]?.message ?? 'invalid address';
+        throw invalid(/[.!?]$/.test(message) ? message : `Invalid request — ${message}.`);
+      }
       return parsed.data;
     }
     case 'demo':
@@ -49,9 +54,19 @@ export function connectionInfo(c: StoredConnection): ConnectionInfo {
   };
 }
 
-export const targetOfConnection = (c: StoredConnection): ConnectionTarget => ({
-  isUrl: c.isUrl, clusterUrl: c.clusterUrl, ...(c.preset.kind === 'custom' && c.preset.ca ? { ca: [c.preset.ca] } : {}),
-});
+/**
+ * The deployment of a saved connection, checked as a new one is: plain http:// to another
+ * computer only where the user allowed it (in the app when adding it, or --insecure-http).
+ */
+export function targetOfConnection(c: StoredConnection, opts: { allowInsecureHttp?: boolean } = {}): ConnectionTarget {
+  const custom = c.preset.kind === 'custom' ? c.preset : undefined;
+  const parsed = connectionTargetSchema.safeParse({
+    isUrl: c.isUrl, clusterUrl: c.clusterUrl, ...(custom?.ca ? { ca: [custom.ca] } : {}),
+    ...(custom?.allowInsecureHttp || opts.allowInsecureHttp ? { allowInsecureHttp: true } : {}),
+  });
+  if (!parsed.success) throw invalid(`Connection "${c.name}": ${parsed.error.issues[0]?.message ?? 'invalid address'}`);
+  return parsed.data;
+}
 
 export class ConnectionRegistry {
   readonly file: ConnectionsFile;

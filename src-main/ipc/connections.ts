@@ -5,7 +5,7 @@ import { StackClient } from '../stack/client.js';
 import { StackError } from '../stack/errors.js';
 import type { ConnectionTarget } from '../stack/connection.js';
 import type { StoredConnection } from '../credentials/connections-file.js';
-import { registerSecret } from '../logging/redact.js';
+import { redact, registerSecret } from '../logging/redact.js';
 import { connectionInfo, missingRights, targetOfConnection, targetOfPreset } from './connection-registry.js';
 import { conflict, notFound } from './errors.js';
 import type { HandlerContext, HandlersOf } from './handlers.js';
@@ -39,12 +39,12 @@ export function connectionHandlers(ctx: HandlerContext): HandlersOf<Channels> {
         const key = await inspectKey(ctx, target, apiKey);
         const { missingForSource, missingForTarget } = missingRights(key.rights);
         return {
-          ok: true, rights: key.rights, problems: [...missingForSource, ...missingForTarget],
+          ok: true, rights: key.rights, problems: [...missingForSource, ...missingForTarget].map(redact),
           ...(key.keyId ? { keyId: key.keyId } : {}), ...(key.applicationId ? { applicationId: key.applicationId } : {}),
         };
       } catch (err) {
         // A key or server that does not work is the answer to "test", not a failure of it.
-        if (err instanceof StackError) return { ok: false, rights: [], problems: [err.message] };
+        if (err instanceof StackError) return { ok: false, rights: [], problems: [redact(err.message)] };
         throw err;
       }
     },

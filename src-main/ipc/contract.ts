@@ -18,7 +18,11 @@ const pem = z.string().max(200_000).regex(/-----BEGIN CERTIFICATE-----/, 'a PEM 
 export const presetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ttn'), region: z.enum(['eu1', 'nam1', 'au1']) }),
   z.object({ kind: z.literal('tts-cloud'), tenant: z.string().regex(/^[a-z0-9](?:[-]?[a-z0-9])*$/).max(40), region: z.enum(['eu1', 'nam1', 'au1']) }),
-  z.object({ kind: z.literal('custom'), isUrl: httpUrl, clusterUrl: httpUrl, ca: pem.optional() }),
+  z.object({
+    kind: z.literal('custom'), isUrl: httpUrl, clusterUrl: httpUrl, ca: pem.optional(),
+    /** The user confirmed sending the API key over plain http:// to a host other than this computer. */
+    allowInsecureHttp: z.boolean().optional(),
+  }),
   z.object({ kind: z.literal('demo') }),
 ]);
 

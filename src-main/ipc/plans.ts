@@ -5,6 +5,8 @@ import { planMigration, type Plan } from '../migration/planner.js';
 import { openSides } from '../migration/session.js';
 import type { RunManifest } from '../migration/run-dir.js';
 import type { StoredConnection } from '../credentials/connections-file.js';
+import { redact } from '../logging/redact.js';
+import { targetOfConnection } from './connection-registry.js';
 import type { PlanView } from './contract.js';
 import type { HandlerContext, HandlersOf } from './handlers.js';
 
@@ -48,15 +50,20 @@ export class PlanStore {
   }
 }
 
-export const sideOf = (c: StoredConnection, appId: string) => ({
-  isUrl: c.isUrl, clusterUrl: c.clusterUrl, appId, ...(c.preset.kind === 'custom' && c.preset.ca ? { ca: [c.preset.ca] } : {}),
-});
+/** A side of the run: the connection's deployment, checked as a new connection is (plain http:// only where allowed). */
+export const sideOf = (c: StoredConnection, appId: string) => {
+  const t = targetOfConnection(c);
+  return { isUrl: t.isUrl, clusterUrl: t.clusterUrl, appId, ...(t.ca ? { ca: t.ca } : {}) };
+};
+
+/** Issues as the renderer gets them: their text (which may quote a server) redacted. */
+const safeIssues = <T extends { message: string }>(issues: T[]): T[] => issues.map((i) => ({ ...i, message: redact(i.message) }));
 
 export function planView(planId: string, plan: Plan): PlanView {
   return {
-    planId, createdAt: plan.createdAt, options: plan.options, blockers: plan.blockers, warnings: plan.warnings, counts: plan.counts,
+    planId, createdAt: plan.createdAt, options: plan.options, blockers: safeIssues(plan.blockers), warnings: safeIssues(plan.warnings), counts: plan.counts,
     devices: plan.devices.map((d) => ({
-      sourceId: d.sourceId, targetId: d.targetId, status: d.status, blockers: d.blockers, warnings: d.warnings, sourceChanges: d.sourceChanges,
+      sourceId: d.sourceId, targetId: d.targetId, status: d.status, blockers: safeIssues(d.blockers), warnings: safeIssues(d.warnings), sourceChanges: d.sourceChanges,
       ...(d.devEui ? { devEui: d.devEui } : {}), ...(d.activation ? { activation: d.activation } : {}),
       ...(d.lorawanVersion ? { lorawanVersion: d.lorawanVersion } : {}), ...(d.frequencyPlanId ? { frequencyPlanId: d.frequencyPlanId } : {}),
     })),

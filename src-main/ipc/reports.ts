@@ -50,7 +50,7 @@ export function reportHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       const text = format === 'csv'
         ? toCsv(REPORT_COLUMNS, rows as unknown as Record<string, unknown>[])
         : `${JSON.stringify({ generatedAt: new Date().toISOString(), runId, devices: rows }, null, 2)}\n`;
-      await writeFileAtomic(path, text, 0o644);
+      await writeFileAtomic(path, text, 0o600); // owner-only, like the run's own report
       return { savedTo: path };
     },
 

@@ -11,9 +11,10 @@ import { deviceStateSchema, type DeviceState, type ProgressEvent } from '../migr
 import { targetDeviceId } from '../migration/options.js';
 import { writeFileAtomic } from '../credentials/connections-file.js';
 import type { Logger } from '../logging/log-file.js';
-import { redact } from '../logging/redact.js';
+import { redact, redactedJson } from '../logging/redact.js';
 import type { RunInfo } from './contract.js';
-import type { ConnectionRegistry } from './connection-registry.js';
+import { targetOfConnection, type ConnectionRegistry } from './connection-registry.js';
+import type { StoredConnection } from '../credentials/connections-file.js';
 import { conflict, IpcFailure, notFound } from './errors.js';
 import type { HandlerDeps } from './handlers.js';
 
@@ -79,13 +80,13 @@ export class ActiveRun {
   }
 
   /** Starts (or, on the same folder, resumes and retries) the run of the manifest. */
-  startAttempt(sides: Sides): void {
+  startAttempt(sides: Sides, resuming: boolean): void {
     this.sides = sides;
     this.running = true;
     this.ended = false;
     const { deps, log, hooks } = this.env;
     const { run, finished } = startRun({
-      runDir: this.runDir, manifest: this.manifest, sides, watchJoins: true,
+      runDir: this.runDir, manifest: this.manifest, sides, watchJoins: true, resuming,
       onEvent: (e) => {
         if (e.type === 'run' && (e.state === 'finished' || e.state === 'cancelled')) this.ended = true;
         deps.emit('run:progress', { runId: this.runId, event: redactEvent(e) });
@@ -177,19 +178,19 @@ export class RunRegistry {
     const runId = newRunId();
     const runDir = await createRunDir(this.dirOf(runId), runId);
     const manifest: RunManifest = { version: 1, runId, createdAt: new Date().toISOString(), ...args.manifest };
-    await writeFileAtomic(runFiles(runDir).plan, JSON.stringify(args.plan, null, 2));
+    await writeFileAtomic(runFiles(runDir).plan, redactedJson(args.plan, 2));
     await writeFileAtomic(join(runDir, RUN_SIDE_FILE), JSON.stringify(args.side, null, 2));
     await writeManifest(runDir, manifest);
     return { runId, runDir, manifest };
   }
 
-  async start(args: { runId: string; runDir: string; manifest: RunManifest; side: RunSide; sides: Sides; hooks?: RunHooks }): Promise<ActiveRun> {
+  async start(args: { runId: string; runDir: string; manifest: RunManifest; side: RunSide; sides: Sides; hooks?: RunHooks; /** A later attempt on the folder: its journal must be readable. */ resuming?: boolean }): Promise<ActiveRun> {
     if (this.anyRunning()) throw conflict('A run is in progress: wait for it to finish or cancel it first.');
     await Promise.all([...this.active.values()].map((r) => r.settled()));
     const previous = this.active.get(args.runId);
     previous?.release();
     const run = new ActiveRun(args.runId, args.runDir, args.manifest, args.side, undefined, { deps: this.deps, log: this.log, hooks: args.hooks });
-    run.startAttempt(args.sides);
+    run.startAttempt(args.sides, args.resuming ?? false);
     this.active.set(args.runId, run);
     this.log.info(`run ${args.runId} started: ${args.manifest.deviceIds.length} device(s) in ${args.runDir}`);
     return run;
@@ -245,12 +246,53 @@ export async function readSide(runDir: string): Promise<RunSide | undefined> {
   }
 }
 
-/** Both sides of a run, with the keys of its connections (from the keychain, or the demo's memory). */
+/** A base URL as the client uses it ("https://host", no trailing slash or /api/v3), or undefined. */
+function baseOf(url: unknown): string | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const u = new URL(url.includes('://') ? url.trim() : `https://${url.trim()}`);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '').replace(/\/api\/v3$/, '')}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The deployment of a run's side: the saved connection's own addresses and CA, never those
+ * in the run folder (a run.json edited to name another host must not receive the keychain's
+ * key). Refused, in words, when run.json names other addresses or another application.
+ */
+function sideTarget(which: 'source' | 'target', named: { isUrl: string; clusterUrl: string; appId: string }, connection: StoredConnection, ref: RunSide['source']) {
+  const own = targetOfConnection(connection);
+  for (const [field, words] of [['isUrl', 'Identity Server'], ['clusterUrl', 'cluster']] as const) {
+    if (baseOf(named[field]) !== baseOf(own[field])) {
+      throw conflict(
+        `run.json names ${JSON.stringify(String(named[field]))} as the ${which}'s ${words}, but the connection "${connection.name}" is at ${own[field]}: ` +
+        'the run folder does not match its connection, so the run was not opened and nothing was sent (a run folder cannot send a saved connection\'s key to another address).',
+      );
+    }
+  }
+  if (named.appId !== ref.applicationId) {
+    throw conflict(`run.json names the application ${JSON.stringify(named.appId)} as the ${which}, but the run was started with "${ref.applicationId}": the run folder does not match its connection, so the run was not opened.`);
+  }
+  return { ...own, appId: ref.applicationId };
+}
+
+/**
+ * Both sides of a run, with the keys of its connections (from the keychain, or the demo's
+ * memory), at the connections' own addresses.
+ */
 export async function openRunSides(connections: ConnectionRegistry, manifest: Pick<RunManifest, 'source' | 'target'>, side: RunSide): Promise<Sides> {
   const [source, target] = await Promise.all([connections.get(side.source.connectionId), connections.get(side.target.connectionId)]).catch((err: unknown) => {
     if (err instanceof IpcFailure && err.code === 'not-found') throw notFound(`A connection of this run no longer exists (${side.source.name} or ${side.target.name}): add it again to continue the run.`);
     throw err;
   });
+  if (manifest.source.kind !== 'stack') throw conflict('This run imported a devices.json file: continue it with `stack-migrator resume`.');
+  // Checked before any key leaves the keychain.
+  const deployments = {
+    source: { kind: 'stack' as const, ...sideTarget('source', manifest.source, source, side.source) },
+    target: sideTarget('target', manifest.target, target, side.target),
+  };
   const [sourceKey, targetKey] = await Promise.all([connections.keyOf(source), connections.keyOf(target)]);
-  return openSides(manifest, { source: sourceKey, target: targetKey }, undefined, connections.clientOptions);
+  return openSides(deployments, { source: sourceKey, target: targetKey }, undefined, connections.clientOptions);
 }

@@ -19,7 +19,7 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       if (!stored) throw notFound('This plan is no longer available: create the plan again.');
       const { plan } = stored;
       if (plan.blockers.length > 0) throw conflict(`The plan is blocked: ${plan.blockers.map((b) => b.message).join(' ')}`);
-      const { ready, blocked } = planSelection(plan);
+      const { ready, blocked, alreadyOnTarget } = planSelection(plan);
       if (ready.length === 0) throw conflict(`No device of the plan is ready to migrate (${plan.counts.blocked} blocked, ${plan.counts.alreadyMigrated} already migrated).`);
       if (runs.anyRunning()) throw conflict('A run is in progress: wait for it to finish or cancel it first.');
       const side: RunSide = {
@@ -32,7 +32,7 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       try {
         ctx.plans.take(planId); // a plan runs once: a second start would find its devices moved
         const { runId, runDir, manifest } = await runs.create({
-          manifest: { ...stored.manifestBase, options: plan.options, deviceIds: ready, blocked, ...(concurrency ? { concurrency } : {}) },
+          manifest: { ...stored.manifestBase, options: plan.options, deviceIds: ready, blocked, alreadyOnTarget, ...(concurrency ? { concurrency } : {}) },
           side, plan, // the plan's device records have their keys redacted by the planner
         });
         const active = await runs.start({ runId, runDir, manifest, side, sides, hooks: side.demo ? ctx.demo.hooks(manifest) : undefined });
@@ -72,7 +72,7 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       // The journal says what is done; the runner tries failed and unfinished devices again.
       const sides = await openRunSides(ctx.connections, active.manifest, active.side);
       try {
-        return { run: (await runs.start({ runId, runDir: active.runDir, manifest: active.manifest, side: active.side, sides, hooks: active.hooks })).info() };
+        return { run: (await runs.start({ runId, runDir: active.runDir, manifest: active.manifest, side: active.side, sides, hooks: active.hooks, resuming: true })).info() };
       } catch (err) {
         sides.close();
         throw err;

@@ -59,7 +59,7 @@ export function unfinishedRunHandlers(ctx: HandlerContext): HandlersOf<'run:list
       if (runs.anyRunning()) throw conflict('A run is in progress: wait for it to finish or cancel it first.');
       const sides = await openRunSides(ctx.connections, folder.manifest, folder.side);
       try {
-        return { run: (await runs.start({ runId, runDir: folder.runDir, manifest: folder.manifest, side: folder.side, sides })).info() };
+        return { run: (await runs.start({ runId, runDir: folder.runDir, manifest: folder.manifest, side: folder.side, sides, resuming: true })).info() };
       } catch (err) {
         sides.close();
         throw err;

@@ -3,6 +3,7 @@
 // crash. Records that arrive together share one write and one fsync (group commit).
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { z } from 'zod';
+import { redact } from '../logging/redact.js';
 
 export const STEP_NAMES = [
   'quieting', // about to set schedule_downlinks=false on the source (prev recorded)
@@ -71,14 +72,30 @@ export class Journal {
 
   private constructor(private readonly handle: FileHandle, readonly path: string) {}
 
+  /** Opens for appending; a last line cut short by a crash is cut off first, so the next record starts on a line of its own. */
   static async open(path: string): Promise<Journal> {
-    return new Journal(await open(path, 'a', 0o600), path);
+    const handle = await open(path, 'a+', 0o600);
+    try {
+      const { size } = await handle.stat();
+      if (size > 0) {
+        const complete = await completeLength(handle, size);
+        if (complete < size) {
+          await handle.truncate(complete);
+          await handle.sync();
+        }
+      }
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    return new Journal(handle, path);
   }
 
   /** Resolves once the record is on disk. */
   append(record: JournalRecord): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
-    const line = `${JSON.stringify(record)}\n`;
+    // Server error text may echo what was sent (keys, the Authorization header): redacted before it reaches the disk.
+    const line = `${JSON.stringify(record.t === 'step' && record.error !== undefined ? { ...record, error: redact(record.error) } : record)}\n`;
     return new Promise((resolve, reject) => {
       this.pending.push({ line, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
@@ -123,24 +140,53 @@ export class Journal {
   }
 }
 
-/** Reads a journal; a last line cut short by a crash is ignored. */
+/** A journal that cannot be trusted: a record in the middle of it is unreadable. */
+export class JournalCorruptError extends Error {
+  constructor(readonly path: string, readonly line: number) {
+    super(
+      `The run's journal ${path} is damaged at line ${line} (a record before the end cannot be read), so where each device stands is not known. ` +
+      'Nothing was changed. Do not resume this run: start a new migration of the same devices instead — Stack Migrator recognises from the devices themselves what an earlier run did.',
+    );
+    this.name = 'JournalCorruptError';
+  }
+}
+
+/** Length of the file up to and including its last newline (what survives a torn append). */
+async function completeLength(handle: FileHandle, size: number): Promise<number> {
+  const chunk = Buffer.alloc(Math.min(size, 64 * 1024));
+  for (let end = size; end > 0; ) {
+    const start = Math.max(0, end - chunk.length);
+    const { bytesRead } = await handle.read(chunk, 0, end - start, start);
+    const i = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+    if (i >= 0) return start + i + 1;
+    end = start;
+  }
+  return 0;
+}
+
+/**
+ * Reads a journal. A last line cut short by a crash (no newline after it) is ignored; any
+ * other unreadable record is corruption, reported as such rather than skipped.
+ */
 export async function readJournal(path: string): Promise<{ header?: Extract<JournalRecord, { t: 'header' }>; devices: Map<string, DeviceJournalState> }> {
   const text = await readFile(path, 'utf8');
   const devices = new Map<string, DeviceJournalState>();
   let header: Extract<JournalRecord, { t: 'header' }> | undefined;
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
+  const lines = text.split('\n');
+  lines.pop(); // after the last newline: empty, or a torn fragment
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
     let parsed;
     try {
       parsed = journalRecordSchema.safeParse(JSON.parse(line));
     } catch {
-      continue; // torn write at the end
+      throw new JournalCorruptError(path, i + 1);
     }
-    if (!parsed.success) continue;
+    if (!parsed.success) throw new JournalCorruptError(path, i + 1);
     const r = parsed.data;
     if (r.t === 'header') {
       header ??= r;
-      continue;
+      return;
     }
     const state = devices.get(r.d) ?? { facts: {}, history: [] };
     state.step = r.s;
@@ -150,6 +196,6 @@ export async function readJournal(path: string): Promise<{ header?: Extract<Jour
     state.rolledBack = r.s === 'failed' ? r.rolledBack : undefined;
     state.reason = r.reason ?? state.reason;
     devices.set(r.d, state);
-  }
+  });
   return { header, devices };
 }

@@ -18,6 +18,11 @@ export const migrationOptionsSchema = z.object({
   idMapping: idMappingSchema.default({ kind: 'same' }),
   /** Devices whose keys are on an external Join Server get new root keys (they must be re-programmed). */
   generateKeysForExternalJoinServer: z.boolean().default(false),
+  /**
+   * Devices whose downlinks the user turned off on the source (not Stack Migrator): the target
+   * keeps them off, or gets them on. No default: such a device is blocked until the user says.
+   */
+  sourceDownlinksOff: z.enum(['keep-off', 'turn-on']).optional(),
 });
 export type MigrationOptions = z.output<typeof migrationOptionsSchema>;
 export type MigrationOptionsInput = z.input<typeof migrationOptionsSchema>;

@@ -1,8 +1,9 @@
 // One device's migration, step by step, each step journaled before it is taken as done:
 // read → quiet source → create on target → verify → retire source. Resumable from any
-// journaled step; rolled back (target removed, source downlinks restored) when a step
-// before "verified" fails or the run is cancelled.
-import { DeviceCreateError, writablePathsOf, type StackClient } from '../stack/index.js';
+// journaled step, and — through the mark the source device carries — from where any earlier
+// run of ours left it, journal or not; rolled back (target removed, source as before) when a
+// step before "verified" fails or the run is cancelled.
+import { DeviceCreateError, StackError, writablePathsOf, type StackClient } from '../stack/index.js';
 import type { Component } from '../stack/split.js';
 import type { JsonObject } from '../stack/paths.js';
 import type { EndDevice } from '../stack/schemas.js';
@@ -10,13 +11,15 @@ import type { DeviceFacts, DeviceJournalState, Journal } from './journal.js';
 import type { MigrationOptions } from './options.js';
 import { targetDeviceId } from './options.js';
 import { activationOf, downlinkSettingOf, isLoRaWAN11, randomKey, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type DownlinkSetting, type ServerAddresses } from './shape.js';
-import { joinableWith, presentRootKeys, ROOT_KEY_NAMES, rootKeysToGenerate, type RootKeyName } from './join-state.js';
+import { joinableWith, presentRootKeys, rootKeysToGenerate } from './join-state.js';
+import { markerOf, roomForMarker, type SourceMarker } from './source-marker.js';
+import { downlinksBeforeOf, markSource, quietSource, restoreSource, retireSource, type StackSource } from './source-side.js';
 import { differences, isKeyPath } from './verify.js';
 import type { DeviceState } from './progress.js';
 
-export type SourceSide =
-  | { kind: 'stack'; client: StackClient; appId: string; canReadKeys: boolean }
-  | { kind: 'file'; devices: ReadonlyMap<string, EndDevice> };
+export { retireSource } from './source-side.js';
+
+export type SourceSide = StackSource | { kind: 'file'; devices: ReadonlyMap<string, EndDevice> };
 
 export interface TargetSide {
   client: StackClient;
@@ -40,8 +43,16 @@ export type Outcome = 'migrated' | 'awaiting-reprogram' | 'failed' | 'cancelled'
 
 class Cancelled extends Error {}
 
-// Wrapped booleans travel as plain JSON values (ttnpb.BoolValue marshals to true/false).
-const QUIET_PATH = 'mac_settings.schedule_downlinks';
+/** What one attempt learnt of the source: the device as read (its attributes, for the mark). */
+interface Attempt {
+  read?: JsonObject;
+  /** The source's Join Server held the device at that read. */
+  onJoinServer?: boolean;
+  /** An earlier run finished the device's retirement (its mark says so). */
+  alreadyRetired?: boolean;
+  /** An earlier run was deleting the device from the source: finish that. */
+  finishDeletion?: boolean;
+}
 
 /** Migrates (or resumes) one device; never throws: failures become a journaled outcome. */
 export async function migrateDevice(ctx: PipelineContext, sourceId: string, prior?: DeviceJournalState): Promise<Outcome> {
@@ -55,15 +66,13 @@ export async function migrateDevice(ctx: PipelineContext, sourceId: string, prio
   // Once verified (in an earlier attempt or in this one), only the retirement is left to do.
   let verified = history.has('verified') && step !== 'cancelled';
   let created = step === 'creating' || step === 'created' || (step === 'failed' && history.has('creating') && !prior?.rolledBack);
-  // After a crash mid-quieting, or a rolled-back or cancelled attempt (downlinks restored),
-  // the source is quieted again; the value from before the first quieting stays the truth.
-  const requiet = step === 'quieting' || ((step === 'failed' || step === 'cancelled') && !verified);
+  const attempt: Attempt = {};
   try {
     if (!verified) {
-      await createAndVerify(ctx, sourceId, facts, requiet, created, () => (created = true));
+      await createAndVerify(ctx, sourceId, facts, attempt, created, () => (created = true));
       verified = true;
     }
-    return await retire(ctx, sourceId, facts);
+    return await retire(ctx, sourceId, facts, attempt);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (verified) {
@@ -72,14 +81,16 @@ export async function migrateDevice(ctx: PipelineContext, sourceId: string, prio
       ctx.emit(sourceId, 'failed', { error: message });
       return 'failed';
     }
-    const rolledBack = await rollBack(ctx, sourceId, facts, err instanceof DeviceCreateError ? !err.rolledBack : created);
+    // Touched anything at all? A device that failed before its source was quieted was never changed.
+    const touched = created || downlinksBeforeOf(facts) !== undefined;
+    const rolledBack = await rollBack(ctx, sourceId, facts, attempt, err instanceof DeviceCreateError ? !err.rolledBack : created);
     if (err instanceof Cancelled) {
       await journal.step(sourceId, 'cancelled', { rolledBack });
       ctx.emit(sourceId, 'cancelled');
       return 'cancelled';
     }
     await journal.step(sourceId, 'failed', { error: message, rolledBack });
-    ctx.emit(sourceId, rolledBack ? 'rolled-back' : 'failed', { error: message });
+    ctx.emit(sourceId, rolledBack && touched ? 'rolled-back' : 'failed', { error: message });
     return 'failed';
   }
 }
@@ -94,47 +105,107 @@ async function readSource(ctx: PipelineContext, sourceId: string): Promise<{ dev
     if (!device) throw new Error(`Device "${sourceId}" is not in the file`);
     return { device, absent: [] };
   }
-  return ctx.source.client.getDevice(ctx.source.appId, sourceId, sourceReadPaths(ctx.source.canReadKeys), { signal: ctx.signal });
+  try {
+    return await ctx.source.client.getDevice(ctx.source.appId, sourceId, sourceReadPaths(ctx.source.canReadKeys), { signal: ctx.signal });
+  } catch (err) {
+    if (err instanceof StackError && err.is('NotFound')) throw new Error(`Device "${sourceId}" was not found on the source (application "${ctx.source.appId}"): nothing was changed.`);
+    throw err;
+  }
+}
+
+/**
+ * The user's own schedule_downlinks, and what the target gets: the journal's record of the
+ * first attempt, else our mark on the source, else the source as read. Downlinks off with no
+ * mark of ours are the user's choice: copied only when the plan's options say so.
+ */
+function downlinkChoice(ctx: PipelineContext, facts: Partial<DeviceFacts>, marker: SourceMarker | undefined, source: JsonObject): { before: DownlinkSetting; target: DownlinkSetting } {
+  const before = downlinksBeforeOf(facts) ?? marker?.before ?? downlinkSettingOf(source);
+  if (before !== 'off') return { before, target: before };
+  const choice = ctx.options.sourceDownlinksOff;
+  if (!choice) throw new Error('Downlinks are turned off on the source, and not by Stack Migrator: choose whether the target keeps them off (the plan asks).');
+  return { before, target: choice === 'keep-off' ? 'off' : 'unset' };
+}
+
+/**
+ * The target device, when an earlier run of ours may have made it: verified as it stands, or
+ * removed. Its root keys may differ from the source's when that run replaced them on the
+ * source right before it stopped (the target then holds the device's real keys): they are
+ * left out of the comparison when `sourceKeysMayBeReplaced`.
+ */
+async function checkExistingTarget(ctx: PipelineContext, facts: Partial<DeviceFacts>, planned: EndDevice, sourceKeysMayBeReplaced: boolean): Promise<'verified' | 'absent'> {
+  const { client, appId } = ctx.target;
+  const existing = await client.getDevicePart('is', appId, facts.targetId!, [], { tolerateNotFound: true, signal: ctx.signal });
+  if (existing) {
+    const ignore = sourceKeysMayBeReplaced ? (p: string) => p.startsWith('root_keys.') : undefined;
+    const problems = await verifyTarget(ctx, planned, ignore).catch((err: unknown) => [err instanceof Error ? err.message : String(err)]);
+    if (problems.length === 0) return 'verified';
+  }
+  // Partial, or made from other keys: start it over (removeOwnTargetDevice never touches a device with other EUIs).
+  await removeOwnTargetDevice(ctx, facts);
+  return 'absent';
+}
+
+/** What differs between the device read back from the target and the planned one (empty: verified). */
+async function verifyTarget(ctx: PipelineContext, planned: EndDevice, ignore: (path: string) => boolean = () => false): Promise<string[]> {
+  const { target } = ctx;
+  const readable = writablePathsOf(planned).filter((p) => target.canReadKeys || !isKeyPath(p));
+  const { device: actual, absent: absentParts } = await target.client.getDevice(target.appId, planned.ids.device_id, readable, { signal: ctx.signal });
+  // An ABP device has no Join Server record by design; its server addresses come from the IS.
+  const absent = absentParts.filter((c) => c !== 'js' || planned.supports_join === true);
+  const diff = differences(planned, actual, (p) => p.startsWith('ids.application_ids') || (!target.canReadKeys && isKeyPath(p)) || ignore(p));
+  return [...absent.map((c) => `${c} part missing`), ...diff];
 }
 
 async function createAndVerify(
-  ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>, requiet: boolean, partial: boolean, onCreating: () => void,
+  ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>, attempt: Attempt, partial: boolean, onCreating: () => void,
 ) {
   const { journal, target } = ctx;
   checkpoint(ctx);
   ctx.emit(sourceId, 'reading');
   const { device: source, absent: sourceAbsent } = await readSource(ctx, sourceId);
-  // PUT on the NS is an upsert: quieting a device the NS does not hold would create a stub there.
-  if (sourceAbsent.includes('ns')) throw new Error('The device has no Network Server registration on the source: its downlinks cannot be turned off.');
+  attempt.read = source;
+  attempt.onJoinServer = ctx.source.kind === 'stack' && !sourceAbsent.includes('js');
+  const marker = ctx.source.kind === 'stack' ? markerOf(source) : undefined;
   Object.assign(facts, {
     targetId: targetDeviceId(sourceId, ctx.options.idMapping),
     devEui: source.ids.dev_eui?.toUpperCase(),
     joinEui: source.ids.join_eui?.toUpperCase(),
     activation: activationOf(source),
     lorawan11: isLoRaWAN11(source),
-    rootKeys: presentRootKeys(source),
+    // Once retired, the source's keys are no longer the device's: keep what the first attempt saw.
+    rootKeys: marker && marker.state !== 'quieted' && facts.rootKeys ? facts.rootKeys : presentRootKeys(source),
   });
 
-  // Quiet the source first, remembering what it was, so the target is never a second live registration.
-  if (ctx.source.kind === 'stack' && downlinksBefore(facts) === undefined) {
-    facts.downlinksBefore = downlinkSettingOf(source);
+  // An earlier run moved the device (or handed it over for re-programming), or was deleting
+  // it from the source (the NS part is gone: deletion comes only after the target verified):
+  // the source is not a device to create from any more.
+  const deleting = marker?.state === 'quieted' && sourceAbsent.includes('ns');
+  if ((marker && marker.state !== 'quieted') || deleting) {
+    const onTarget = await target.client.getDevicePart('is', target.appId, facts.targetId!, [], { tolerateNotFound: true, signal: ctx.signal });
+    if (!onTarget || (onTarget.ids.dev_eui ?? '').toUpperCase() !== (facts.devEui ?? '') || (onTarget.ids.join_eui ?? '').toUpperCase() !== (facts.joinEui ?? '')) {
+      throw new Error('An earlier run of Stack Migrator moved this device to another target: its keys on the source were replaced, so it is not created again from them.');
+    }
+    facts.downlinksBefore = downlinksBeforeOf(facts) ?? marker!.before;
+    attempt.alreadyRetired = marker!.state === 'retired';
+    attempt.finishDeletion = deleting;
+    journal.stepSoon(sourceId, 'verified');
+    return;
+  }
+  // PUT on the NS is an upsert: quieting a device the NS does not hold would create a stub there.
+  if (sourceAbsent.includes('ns')) throw new Error('The device has no Network Server registration on the source: its downlinks cannot be turned off.');
+
+  const downlinks = downlinkChoice(ctx, facts, marker, source);
+  if (ctx.source.kind === 'stack' && !roomForMarker(source)) {
+    throw new Error('The device has 10 attributes, the most the server allows, and Stack Migrator marks a device it quiets with one: remove an attribute on the source and try again.');
+  }
+  facts.downlinksBefore = downlinks.before;
+  if (ctx.source.kind === 'stack') {
+    // Quiet the source first, so the target is never a second live registration.
     checkpoint(ctx);
     await journal.step(sourceId, 'quieting', { facts });
     ctx.emit(sourceId, 'quieting', { targetId: facts.targetId });
-    await setScheduleDownlinks(ctx, facts, sourceId, 'off');
+    await quietSource(ctx.source, sourceId, facts, source, downlinks.before);
     journal.stepSoon(sourceId, 'quieted'); // lost in a crash: quieting again is harmless
-  } else if (ctx.source.kind === 'stack' && requiet) {
-    checkpoint(ctx);
-    await journal.step(sourceId, 'quieting');
-    ctx.emit(sourceId, 'quieting', { targetId: facts.targetId });
-    await setScheduleDownlinks(ctx, facts, sourceId, 'off');
-    journal.stepSoon(sourceId, 'quieted');
-  }
-
-  const targetId = facts.targetId!;
-  if (partial) {
-    // A crash may have left part of the device on the target: start that part over.
-    await removeOwnTargetDevice(ctx, facts);
   }
   checkpoint(ctx);
 
@@ -150,9 +221,15 @@ async function createAndVerify(
   if (Object.keys(newKeys).length > 0) facts.reprogram = true;
   const planned = shapeTargetDevice({
     source, options: ctx.options, targetHost: target.client.clusterHost, targetAddresses: target.addresses,
-    downlinksBefore: downlinksBefore(facts), newDevAddr, newKeys,
+    downlinksBefore: downlinks.target, newDevAddr, newKeys,
   });
 
+  // A crash (of this run, or of an earlier one that left its mark) may have left the device,
+  // whole or in part, on the target: take it when it verifies, start it over otherwise.
+  if ((partial || marker) && (await checkExistingTarget(ctx, facts, planned, marker !== undefined)) === 'verified') {
+    journal.stepSoon(sourceId, 'verified');
+    return;
+  }
   checkpoint(ctx);
   await journal.step(sourceId, 'creating', { facts });
   onCreating();
@@ -161,37 +238,15 @@ async function createAndVerify(
   journal.stepSoon(sourceId, 'created'); // lost in a crash: the create is redone from scratch
 
   ctx.emit(sourceId, 'verifying');
-  const readable = writablePathsOf(planned).filter((p) => target.canReadKeys || !isKeyPath(p));
-  const { device: actual, absent: absentParts } = await target.client.getDevice(target.appId, targetId, readable);
-  // An ABP device has no Join Server record by design; its server addresses come from the IS.
-  const absent = absentParts.filter((c) => c !== 'js' || planned.supports_join === true);
-  const diff = differences(planned, actual, (p) => p.startsWith('ids.application_ids') || (!target.canReadKeys && isKeyPath(p)));
-  if (absent.length > 0 || diff.length > 0) {
-    throw new Error(`The device read back from the target differs from what was created (${[...absent.map((c) => `${c} part missing`), ...diff].join(', ')}).`);
-  }
+  const problems = await verifyTarget(ctx, planned);
+  if (problems.length > 0) throw new Error(`The device read back from the target differs from what was created (${problems.join(', ')}).`);
   // Not awaited alone: it is made durable together with the next step ("retiring" or
   // "awaiting-reprogram"), before anything touches the source.
   journal.stepSoon(sourceId, 'verified');
 }
 
-/** schedule_downlinks before our quieting; journals of earlier versions kept a boolean (true: on or unset). */
-function downlinksBefore(facts: Partial<DeviceFacts>): DownlinkSetting | undefined {
-  if (facts.downlinksBefore) return facts.downlinksBefore;
-  if (facts.scheduleDownlinksBefore === undefined) return undefined;
-  // "Unset" is the safe reading of an old `true`: the NS schedules downlinks either way, and refuses `true` for multicast devices.
-  return facts.scheduleDownlinksBefore ? 'unset' : 'off';
-}
-
-/** Sets schedule_downlinks on the source NS: on, off, or unset (the path masked without a value clears it). */
-async function setScheduleDownlinks(ctx: PipelineContext, facts: Partial<DeviceFacts>, sourceId: string, value: DownlinkSetting) {
-  if (ctx.source.kind !== 'stack') return;
-  const ids = { device_id: sourceId, application_ids: { application_id: ctx.source.appId }, ...(facts.devEui ? { dev_eui: facts.devEui } : {}), ...(facts.joinEui ? { join_eui: facts.joinEui } : {}) };
-  const mac_settings: JsonObject = value === 'unset' ? {} : { schedule_downlinks: value === 'on' };
-  await ctx.source.client.setDevice(ctx.source.appId, { ids, mac_settings }, [QUIET_PATH]);
-}
-
-/** Undoes a failed or cancelled device: target parts removed, source downlinks as before. */
-async function rollBack(ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>, targetMayExist: boolean): Promise<boolean> {
+/** Undoes a failed or cancelled device: target parts removed, the source as the user had it. */
+async function rollBack(ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>, attempt: Attempt, targetMayExist: boolean): Promise<boolean> {
   let ok = true;
   if (targetMayExist) {
     try {
@@ -200,10 +255,10 @@ async function rollBack(ctx: PipelineContext, sourceId: string, facts: Partial<D
       ok = false;
     }
   }
-  const before = downlinksBefore(facts);
+  const before = downlinksBeforeOf(facts);
   if (ctx.source.kind === 'stack' && before !== undefined) {
     try {
-      await setScheduleDownlinks(ctx, facts, sourceId, before);
+      await restoreSource(ctx.source, sourceId, facts, before, attempt.read);
     } catch {
       ok = false;
     }
@@ -226,7 +281,7 @@ async function removeOwnTargetDevice(ctx: PipelineContext, facts: Partial<Device
 }
 
 /** Retires the source registration; the source keys are never read here (they may be rotated already). */
-async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>): Promise<Outcome> {
+async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>, attempt: Attempt): Promise<Outcome> {
   const { journal } = ctx;
   if (ctx.source.kind === 'file') {
     await journal.step(sourceId, 'retired', { facts: { retireAction: 'none' } });
@@ -235,37 +290,25 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
   }
   if (facts.activation === 'abp' && ctx.options.abpMode === 'new-session') {
     await journal.step(sourceId, 'awaiting-reprogram', { facts: { retireAction: 'delete' } });
+    // The mark says so too: a later run leaves the device (and its re-programming sheet) alone.
+    const before = downlinksBeforeOf(facts);
+    if (before) await markSource(ctx.source, sourceId, facts, { state: 'reprogram', before }, attempt.read);
     ctx.emit(sourceId, 'awaiting-reprogram');
     return 'awaiting-reprogram';
+  }
+  if (attempt.alreadyRetired) {
+    await journal.step(sourceId, 'retired', { facts: { retireAction: ctx.options.otaaSourceAction } });
+    ctx.emit(sourceId, 'waiting-join');
+    return 'migrated';
   }
   // A device whose keys were on an external Join Server cannot be stopped by new keys on the
   // source's JS (it has none there): its source registration is deleted.
   const externalKeys = facts.activation === 'otaa' && facts.reprogram === true;
-  const action = facts.activation === 'otaa' && !externalKeys ? ctx.options.otaaSourceAction : 'delete';
+  const action = attempt.finishDeletion ? 'delete' : facts.activation === 'otaa' && !externalKeys ? ctx.options.otaaSourceAction : 'delete';
   await journal.step(sourceId, 'retiring', { facts: { retireAction: action } });
   ctx.emit(sourceId, 'retiring');
-  await retireSource(ctx.source, sourceId, facts, action);
+  await retireSource(ctx.source, sourceId, facts, action, attempt.read, attempt.onJoinServer);
   journal.stepSoon(sourceId, 'retired'); // lost in a crash: retiring again is harmless
   ctx.emit(sourceId, 'waiting-join');
   return 'migrated';
-}
-
-/**
- * Rotates every root key the source held to fresh random ones, or deletes the device, on the
- * source. A PUT on the Join Server is an upsert: a device no longer there (deleted by hand)
- * is left alone instead of coming back as a stub holding its EUIs.
- */
-export async function retireSource(source: Extract<SourceSide, { kind: 'stack' }>, sourceId: string, facts: Partial<DeviceFacts>, action: 'rotate-keys' | 'delete') {
-  if (action === 'delete') {
-    await source.client.deleteDevice(source.appId, sourceId);
-    return;
-  }
-  const onJs = await source.client.getDevicePart('js', source.appId, sourceId, ['root_keys.root_key_id'], { tolerateNotFound: true });
-  if (!onJs) return; // nothing left that could join there
-  const names: readonly RootKeyName[] = facts.rootKeys?.length ? facts.rootKeys : ROOT_KEY_NAMES;
-  const device = {
-    ids: { device_id: sourceId, application_ids: { application_id: source.appId }, dev_eui: facts.devEui ?? '', join_eui: facts.joinEui ?? '' },
-    root_keys: Object.fromEntries(names.map((n) => [n, { key: randomKey() }])),
-  } as EndDevice;
-  await source.client.setDevice(source.appId, device, names.map((n) => `root_keys.${n}.key`));
 }

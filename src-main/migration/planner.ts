@@ -6,7 +6,8 @@ import type { EndDevice } from '../stack/schemas.js';
 import { checkRights, hasRight, RIGHT, type PlanIssue } from './preflight.js';
 import { isValidDeviceId, targetDeviceId, type MigrationOptions } from './options.js';
 import { joinableWith, presentRootKeys } from './join-state.js';
-import { activationOf, isLoRaWAN11, redactKeys, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type ServerAddresses } from './shape.js';
+import { MARKER_KEY, MAX_ATTRIBUTES, markerOf, roomForMarker } from './source-marker.js';
+import { activationOf, downlinkSettingOf, isLoRaWAN11, redactKeys, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type ServerAddresses } from './shape.js';
 import type { SourceSide } from './pipeline.js';
 import { mapLimit } from './concurrency.js';
 
@@ -49,12 +50,14 @@ export interface PlanInput {
 }
 
 const issue = (code: string, message: string): PlanIssue => ({ code, message });
+const DOWNLINK_WORDS = { on: 'on', off: 'off', unset: 'on (default)' } as const;
 
-/** What a run of the plan takes on: the ready devices, and the blocked ones with why. */
-export function planSelection(plan: Pick<Plan, 'devices'>): { ready: string[]; blocked: { deviceId: string; reasons: string[] }[] } {
+/** What a run of the plan takes on: the ready devices, the blocked ones with why, and those already on the target. */
+export function planSelection(plan: Pick<Plan, 'devices'>): { ready: string[]; blocked: { deviceId: string; reasons: string[] }[]; alreadyOnTarget: string[] } {
   return {
     ready: plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId),
     blocked: plan.devices.filter((d) => d.status === 'blocked').map((d) => ({ deviceId: d.sourceId, reasons: d.blockers.map((b) => b.message) })),
+    alreadyOnTarget: plan.devices.filter((d) => d.status === 'already-migrated').map((d) => d.sourceId),
   };
 }
 
@@ -168,6 +171,20 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
   }
   if (!device.ids.dev_eui && activation === 'otaa') block('no-dev-eui', 'The OTAA device has no DevEUI.');
 
+  // Our mark from an earlier run, and the user's own downlink setting (which the mark keeps).
+  const marker = input.source.kind === 'stack' ? markerOf(device) : undefined;
+  const downlinks = marker?.before ?? downlinkSettingOf(device);
+  if (marker) {
+    warn('quieted-by-earlier-run', `Quieted by an earlier run of Stack Migrator (downlinks were ${DOWNLINK_WORDS[downlinks]} before it): the target gets the device's own setting, not the quieting.`);
+  }
+  if (downlinks === 'off') {
+    if (!options.sourceDownlinksOff) block('downlinks-off', 'Downlinks are turned off on the source, and not by Stack Migrator: choose whether the target keeps them off or turns them on.');
+    else warn('downlinks-off', options.sourceDownlinksOff === 'keep-off' ? 'Downlinks are off on the source (your setting): they stay off on the target.' : 'Downlinks are off on the source (your setting): they are turned on on the target.');
+  }
+  if (input.source.kind === 'stack' && !roomForMarker(device)) {
+    block('attributes-full', `The device has ${MAX_ATTRIBUTES} attributes, the most the server allows; Stack Migrator marks a device it quiets with one (“${MARKER_KEY}”): remove an attribute on the source first.`);
+  }
+
   if (activation === 'otaa') {
     const present = presentRootKeys(device);
     const keysReadable = joinableWith(device, present);
@@ -202,14 +219,33 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
 
   const sameId = byId.get(targetId);
   const sameEuis = device.ids.dev_eui ? byEuis.get(euiPair(device)) : undefined;
-  if (sameId && euiPair(sameId) === euiPair(device)) plan.status = 'already-migrated';
-  else if (sameId) block('target-id-taken', `The target already has a device "${targetId}" with other EUIs.`);
+  if (sameId && euiPair(sameId) === euiPair(device)) {
+    // On the target already. Left part-way by an earlier run of ours (its mark says how far):
+    // finished now; otherwise it was moved before, and the source is left alone.
+    if (marker?.state === 'quieted' && absent.includes('ns')) {
+      // Deletion from the source comes only after the target verified: finish it.
+      plan.blockers = plan.blockers.filter((b) => !['source-incomplete', 'root-keys-unreadable', 'no-nwk-key', 'abp-session-unreadable'].includes(b.code));
+      plan.sourceChanges.splice(0, plan.sourceChanges.length, 'An earlier run of Stack Migrator moved it and was deleting it from the source: that deletion is finished now.');
+    } else if (marker?.state === 'quieted') {
+      plan.sourceChanges.unshift('An earlier run of Stack Migrator left it part-way: the device on the target is checked (kept when complete, created again otherwise), then the source is retired as below.');
+    } else {
+      plan.status = 'already-migrated';
+      plan.sourceChanges.splice(0, plan.sourceChanges.length, marker?.state === 'reprogram'
+        ? 'Moved by an earlier run of Stack Migrator; waiting for you to confirm it was re-programmed (then it is deleted from the source).'
+        : marker?.state === 'retired' ? 'Moved by an earlier run of Stack Migrator, which also retired the source: left as it is.'
+          : 'Already on the target: left as it is on both sides.');
+    }
+  } else if (sameId) block('target-id-taken', `The target already has a device "${targetId}" with other EUIs.`);
   else if (sameEuis) block('target-euis-taken', `The target already has this JoinEUI/DevEUI as device "${sameEuis.ids.device_id}".`);
+  else if (marker && marker.state !== 'quieted') {
+    block('moved-elsewhere', 'An earlier run of Stack Migrator moved this device to another target and retired it here (its keys on the source were replaced). Find where it lives before moving it again.');
+  }
 
   if (plan.status !== 'already-migrated' && plan.blockers.length > 0) plan.status = 'blocked';
   if (plan.status !== 'blocked') {
+    const targetDownlinks = downlinks === 'off' && options.sourceDownlinksOff === 'turn-on' ? 'unset' : downlinks;
     const shaped = shapeTargetDevice({
-      source: device, options, targetHost: input.target.client.clusterHost, targetAddresses: input.target.addresses,
+      source: device, options, targetHost: input.target.client.clusterHost, targetAddresses: input.target.addresses, downlinksBefore: targetDownlinks,
       newDevAddr: activation === 'abp' && options.abpMode === 'new-session' ? '(assigned by the target)' : undefined,
     });
     shaped.ids.application_ids = { application_id: input.target.appId };

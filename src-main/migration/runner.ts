@@ -23,6 +23,8 @@ export interface RunConfig {
   watchJoins?: boolean;
   /** Try devices that failed in an earlier attempt again (resume does, by default). */
   retryFailed?: boolean;
+  /** A resumed run: its journal must be there and readable. */
+  resuming?: boolean;
   onEvent(event: ProgressEvent): void;
 }
 
@@ -101,7 +103,13 @@ export class MigrationRun {
     const { config } = this;
     try {
       this.prior = (await readJournal(config.journalPath)).devices;
-    } catch {
+    } catch (err) {
+      // Only a new run starts without a journal; a resumed one whose journal is gone or
+      // damaged stops here, before anything is written to either side.
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      if (!missing || config.resuming) {
+        throw missing ? new Error(`The run's journal ${config.journalPath} is missing, so where each device stands is not known. Nothing was changed. Start a new migration of the same devices instead: Stack Migrator recognises from the devices themselves what an earlier run did.`) : err;
+      }
       this.prior = new Map();
     }
     this.journal = await Journal.open(config.journalPath);

@@ -77,12 +77,15 @@ export function startRun(args: {
   onEvent: (e: ProgressEvent) => void;
   watchJoins?: boolean;
   concurrency?: number;
+  /** Resuming an earlier attempt: its journal must be there and readable. */
+  resuming?: boolean;
 }): { run: MigrationRun; finished: Promise<FinishedRun> } {
   const { runDir, manifest, sides } = args;
   const files = runFiles(runDir);
   const run = new MigrationRun({
     runDir, journalPath: files.journal, source: sides.source, target: sides.target, options: manifest.options,
     deviceIds: manifest.deviceIds, concurrency: args.concurrency ?? manifest.concurrency, watchJoins: args.watchJoins, onEvent: args.onEvent,
+    resuming: args.resuming,
   });
   const finished = (async () => {
     const summary = await run.done;
@@ -94,8 +97,11 @@ export function startRun(args: {
 /** Report (always) and re-programming sheet (when devices need one), from the journal. */
 export async function writeRunFiles(runDir: string, manifest: RunManifest, target: TargetSide) {
   const files = runFiles(runDir);
-  const blocked = new Map(manifest.blocked.map((b) => [b.deviceId, { outcome: 'blocked', error: b.reasons.join(' ') }]));
-  const rows = await buildReport(files.journal, [...manifest.deviceIds, ...blocked.keys()], blocked);
+  const left = new Map<string, { outcome: string; error?: string }>([
+    ...manifest.blocked.map((b): [string, { outcome: string; error?: string }] => [b.deviceId, { outcome: 'blocked', error: b.reasons.join(' ') }]),
+    ...(manifest.alreadyOnTarget ?? []).map((id): [string, { outcome: string }] => [id, { outcome: 'already on the target' }]),
+  ]);
+  const rows = await buildReport(files.journal, [...manifest.deviceIds, ...left.keys()], left);
   const report = await writeReport(runDir, rows);
   const { devices } = await readJournal(files.journal);
   const needSheet = [...devices.values()]

@@ -5,6 +5,7 @@ import { getAtPath, isObject, pickPaths, setAtPath, type JsonObject } from '../s
 import type { EndDevice } from '../stack/schemas.js';
 import { canonicalMacVersion, canonicalPhyVersion, isMacV11 } from '../stack/versions.js';
 import { JOIN_STATE_PATHS, presentRootKeys, ROOT_KEY_NAMES, ROOT_KEY_PATHS } from './join-state.js';
+import { withoutMarker } from './source-marker.js';
 import { targetDeviceId, type MigrationOptions } from './options.js';
 
 /** Source fields read for a migration (key values only when the key may read them). */
@@ -42,7 +43,7 @@ export interface ShapeInput {
   targetHost: string;
   /** …unless the target application names its own (the IS accepts only those). */
   targetAddresses?: ServerAddresses;
-  /** The source's schedule_downlinks before we quieted it. */
+  /** schedule_downlinks the target gets: off only where the user had it off and chose to keep it so. */
   downlinksBefore?: DownlinkSetting;
   /** ABP new-session: the DevAddr the target allocated. */
   newDevAddr?: string;
@@ -70,6 +71,10 @@ export function shapeTargetDevice(input: ShapeInput): EndDevice {
   const { source, options } = input;
   const ids = source.ids;
   const target = pickPaths(source, COPIED) as JsonObject;
+  // Our mark on the source (source-marker.ts) never travels.
+  const attributes = withoutMarker(target.attributes);
+  if (attributes) target.attributes = attributes;
+  else delete target.attributes;
   // Files may name versions by alias ("1.1", "V1_0_4"): the server's own names decide which keys apply.
   const macVersion = canonicalMacVersion(target.lorawan_version);
   if (macVersion) target.lorawan_version = macVersion;

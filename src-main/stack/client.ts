@@ -1,6 +1,6 @@
 // A typed client for the HTTP API v3 of one The Things Stack deployment.
 import { type ConnectionTarget, clusterHostOf } from './connection.js';
-import { StackError } from './errors.js';
+import { asConnectFailure, StackError } from './errors.js';
 import { type RequestObserver, type Response, Transport } from './http.js';
 import { streamEvents, type EventFilter } from './events.js';
 import { type BackoffPolicy } from './retry.js';
@@ -68,6 +68,8 @@ export class StackClient {
     const { data } = await this.transport.request({
       method: 'GET', url: this.url('is', '/auth_info'), route: 'auth_info', idempotent: true,
       operation: 'Check the API key', schema: authInfoSchema, signal: opts.signal,
+    }).catch((err: unknown) => {
+      throw asConnectFailure(err, this.target.isUrl); // unreachable: not the key's fault
     });
     const own = data.api_key?.api_key.rights ?? data.oauth_access_token?.rights ?? [];
     const rights = [...new Set([...own, ...(data.universal_rights?.rights ?? [])])];
@@ -83,6 +85,8 @@ export class StackClient {
     const { data } = await this.transport.request({
       method: 'GET', url: this.url('is', `/applications/${enc(appId)}/rights`), route: 'app.rights', idempotent: true,
       operation: `Check the API key's rights on application "${appId}"`, schema: rightsListSchema, signal: opts.signal,
+    }).catch((err: unknown) => {
+      throw asConnectFailure(err, this.target.isUrl);
     });
     return data.rights ?? [];
   }

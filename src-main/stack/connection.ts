@@ -1,6 +1,9 @@
 // A connection to one deployment: Identity Server and cluster base URLs, and presets for
 // The Things Network (Community Edition) and The Things Stack Cloud.
 import { z } from 'zod';
+import { isLoopbackUrl } from './loopback.js';
+
+export { isLoopbackUrl };
 
 const baseUrl = z
   .string()
@@ -19,12 +22,31 @@ const baseUrl = z
     }
   });
 
-export const connectionTargetSchema = z.object({
-  isUrl: baseUrl,
-  clusterUrl: baseUrl,
-  /** Extra PEM CA certificates (a private CA of a self-hosted deployment). */
-  ca: z.array(z.string()).optional(),
-});
+/** The refusal of plain http:// to another computer, for the CLI and the app alike. */
+export const insecureHttpMessage = (url: string) =>
+  `${url} is plain HTTP: the API key would cross the network unencrypted, readable by anyone on the way. ` +
+  'Use https://, or allow plain HTTP explicitly (--insecure-http on the command line; in the app, the confirmation under the address).';
+
+export const connectionTargetSchema = z
+  .object({
+    isUrl: baseUrl,
+    clusterUrl: baseUrl,
+    /** Extra PEM CA certificates (a private CA of a self-hosted deployment). */
+    ca: z.array(z.string()).optional(),
+    /** The user accepted sending the API key over plain http:// to a host other than this computer. */
+    allowInsecureHttp: z.boolean().optional(),
+  })
+  .superRefine((t, ctx) => {
+    // Plain HTTP only to this computer, unless the user allowed it: the key is in every request.
+    if (t.allowInsecureHttp) return;
+    for (const field of ['isUrl', 'clusterUrl'] as const) {
+      const url = t[field];
+      if (url.startsWith('http:') && !isLoopbackUrl(url)) {
+        ctx.addIssue({ code: 'custom', path: [field], message: insecureHttpMessage(url) });
+        return;
+      }
+    }
+  });
 export type ConnectionTarget = z.output<typeof connectionTargetSchema>;
 
 export type TtnRegion = 'eu1' | 'nam1' | 'au1';

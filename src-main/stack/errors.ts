@@ -1,6 +1,7 @@
 // One error type for everything that can go wrong talking to a The Things Stack deployment,
 // with a message a person understands and the server's details kept for support.
 import { z } from 'zod';
+import { redact, redactValue } from '../logging/redact.js';
 
 export type StackErrorKind =
   | 'api' // the server answered with a The Things Stack error
@@ -131,7 +132,9 @@ export class StackError extends Error {
 /** Builds the typed error from a The Things Stack error body. */
 export function apiError(body: ErrorBody, ctx: { operation: string; url: string; httpStatus: number; retryAfterMs?: number; rateLimitHeaders?: boolean }): StackError {
   const detail = (body.details ?? []).map((d) => errorDetailsSchema.safeParse(d)).find((r) => r.success)?.data;
-  const attributes = detail?.attributes;
+  // A server or proxy may echo the request (the Authorization header, device keys) in its
+  // message or attributes: they are redacted here, before the error goes anywhere.
+  const attributes = detail?.attributes ? (redactValue(detail.attributes) as Record<string, unknown>) : undefined;
   const init = {
     kind: 'api' as const,
     operation: ctx.operation,
@@ -142,12 +145,12 @@ export function apiError(body: ErrorBody, ctx: { operation: string; url: string;
     errorName: detail?.name,
     attributes,
     correlationId: detail?.correlation_id,
-    serverMessage: body.message,
+    serverMessage: redact(body.message),
     retryAfterMs: ctx.retryAfterMs,
   };
   const exhausted = body.code === 8 || ctx.httpStatus === 429;
   const rateLimited = exhausted && ((detail?.namespace === 'pkg/ratelimit' && detail.name === 'rate_limit_exceeded') || ctx.rateLimitHeaders === true);
-  return new StackError({ ...init, rateLimited, retryAfterMs: rateLimited ? ctx.retryAfterMs : undefined, message: `${ctx.operation}: ${explainApiError({ ...init, rateLimited })}` });
+  return new StackError({ ...init, rateLimited, retryAfterMs: rateLimited ? ctx.retryAfterMs : undefined, message: redact(`${ctx.operation}: ${explainApiError({ ...init, rateLimited })}`) });
 }
 
 const host = (url?: string) => {
@@ -215,15 +218,39 @@ export function transportError(err: unknown, ctx: { operation: string; url: stri
   const base = { operation: ctx.operation, url: ctx.url, cause: err };
   if (ctx.aborted) return new StackError({ ...base, kind: 'aborted', message: `${ctx.operation}: cancelled` });
   if (code === 'ETIMEDOUT_STACK' || code === 'ETIMEDOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
-    return new StackError({ ...base, kind: 'timeout', message: `${ctx.operation}: ${h} did not answer within ${Math.round((ctx.timeoutMs ?? 0) / 1000)} s. Check the address and your network.` });
+    return new StackError({ ...base, kind: 'timeout', message: `${ctx.operation}: ${h} did not answer within ${seconds(ctx.timeoutMs ?? 0)}. Check the address and your network.` });
   if (TLS_CODES.has(code) || code.startsWith('ERR_SSL') || code.startsWith('ERR_TLS'))
-    return new StackError({ ...base, kind: 'tls', message: `${ctx.operation}: the secure connection to ${h} failed (${code}). If the server uses a private certificate authority, add its CA certificate to the connection; if the address is http-only, use http://.` });
+    return new StackError({
+      ...base, kind: 'tls',
+      message: `${ctx.operation}: the secure connection to ${h} failed (${code}). If the server's certificate is signed by a private certificate authority, ` +
+        'trust that authority: --ca FILE (its PEM CA certificate) on the command line, or the CA certificate field of the connection in the app. ' +
+        'Check also that the address and port are the server\'s HTTPS ones.',
+    });
   if (code === 'ECONNREFUSED')
     return new StackError({ ...base, kind: 'refused', message: `${ctx.operation}: nothing answers at ${h} (connection refused). Check the address and port.` });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return new StackError({ ...base, kind: 'dns', message: `${ctx.operation}: the host name ${h} could not be found. Check the address.` });
   const detail = err instanceof Error ? err.message : String(err);
-  return new StackError({ ...base, kind: 'network', message: `${ctx.operation}: the connection to ${h} was lost (${code || detail}).` });
+  return new StackError({ ...base, kind: 'network', message: redact(`${ctx.operation}: the connection to ${h} was lost (${code || detail}).`) });
+}
+
+const seconds = (ms: number) => (ms > 0 && ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`);
+
+/**
+ * The same failure told as part of another operation: a key check that never reached the
+ * server is "Connect to <host>: …", not "Check the API key: …". Errors the server answered
+ * (kind "api") keep their operation.
+ */
+export function asConnectFailure(err: unknown, url: string): unknown {
+  if (!(err instanceof StackError) || err.kind === 'api' || err.kind === 'aborted') return err;
+  const operation = `Connect to ${host(url)}`;
+  const prefix = `${err.operation}: `;
+  const message = err.message.startsWith(prefix) ? `${operation}: ${err.message.slice(prefix.length)}` : `${operation}: ${err.message}`;
+  return new StackError({
+    kind: err.kind, message, operation, url: err.url, httpStatus: err.httpStatus, grpcCode: err.grpcCode, namespace: err.namespace,
+    errorName: err.errorName, attributes: err.attributes, correlationId: err.correlationId, serverMessage: err.serverMessage,
+    retryAfterMs: err.retryAfterMs, rateLimited: err.isRateLimited, cause: err.cause,
+  });
 }
 
 /** For an answer that is not The Things Stack's (an HTML page from a proxy, unexpected JSON). */

@@ -2,7 +2,7 @@
 // after a dropped connection from the last event seen, without repeating events.
 import type { StackClient } from './client.js';
 import { StackError } from './errors.js';
-import { JsonStreamSplitter } from './json-stream.js';
+import { JsonStreamError, JsonStreamSplitter } from './json-stream.js';
 import { backoffDelay, sleep } from './retry.js';
 import { eventSchema, type StackEvent } from './schemas.js';
 
@@ -104,27 +104,55 @@ async function* streamFrom(client: StackClient, base: string, filter: EventFilte
     }
     attempt = 0;
     yield { type: 'status', connected: true, host: base };
-    const splitter = new JsonStreamSplitter();
+    // One message is at most MAX_EVENT_MESSAGE characters: a server that sends more (or a
+    // message that never ends) cannot make this buffer grow without bound.
+    const splitter = new JsonStreamSplitter({ maxValueLength: MAX_EVENT_MESSAGE });
+    let error: StackError | undefined;
     try {
       res.setEncoding('utf8');
       for await (const chunk of res as AsyncIterable<string>) {
         for (const text of splitter.push(chunk)) {
-          const message = safeJson(text) as { result?: unknown; error?: unknown } | undefined;
-          const parsed = eventSchema.safeParse(message?.result);
-          if (!parsed.success) continue;
-          if (parsed.data.time) after = parsed.data.time;
-          yield { type: 'event', event: parsed.data };
+          const event = eventOf(text);
+          if (!event) continue;
+          if (event.time) after = event.time;
+          yield { type: 'event', event };
         }
       }
-    } catch {
-      // A dropped connection: reconnect below.
+    } catch (err) {
+      // A dropped connection, or a message over the limits: reconnect below.
+      if (err instanceof JsonStreamError) {
+        for (const event of err.values.map(eventOf)) {
+          if (!event) continue;
+          if (event.time) after = event.time;
+          yield { type: 'event', event };
+        }
+        error = badMessage(base, err);
+      }
     } finally {
       res.destroy();
     }
     if (signal.aborted) return;
-    yield { type: 'status', connected: false, host: base };
+    yield { type: 'status', connected: false, host: base, ...(error ? { error } : {}) };
     await sleep(backoffDelay(attempt++, { baseMs: 500, maxMs: 15_000 }), signal).catch(() => undefined);
   }
+}
+
+/** The longest one event-stream message may be, in characters. */
+export const MAX_EVENT_MESSAGE = 8 * 1024 * 1024;
+
+function eventOf(text: string): StackEvent | undefined {
+  const message = safeJson(text) as { result?: unknown } | undefined;
+  const parsed = eventSchema.safeParse(message?.result);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** A message the stream refused (over 8 MiB, or nested too deep): the connection is opened again. */
+function badMessage(base: string, err: JsonStreamError): StackError {
+  const what = err.reason === 'length' ? 'a message larger than 8 MiB' : err.reason === 'depth' ? 'a message nested deeper than 64 levels' : 'something that is not a message';
+  return new StackError({
+    kind: 'not-tts', operation: 'Follow the event stream', url: `${base}/api/v3/events`,
+    message: `Follow the event stream: ${new URL(base).host} sent ${what}; it was dropped and the stream is opened again.`,
+  });
 }
 
 function safeJson(text: string): unknown {

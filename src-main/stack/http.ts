@@ -46,7 +46,13 @@ export interface TransportOptions {
   paceToRateLimit?: boolean;
   /** A cap on requests per second to this deployment, whatever its own limit. */
   maxRequestsPerSecond?: number;
+  /** The largest response body read, in bytes (default 64 MiB): a larger one is an error. */
+  maxResponseBytes?: number;
 }
+
+/** The largest response body read by default: far above any page The Things Stack sends. */
+export const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const inWords = (bytes: number) => (bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`);
 
 export interface RequestSpec<T> {
   method: Method;
@@ -83,6 +89,17 @@ export function rateLimitOf(h: http.IncomingHttpHeaders): RateLimitInfo | undefi
     retrySeconds: num(header(h, 'x-rate-limit-retry')),
   };
   return Object.values(info).some((v) => v !== undefined) ? info : undefined;
+}
+
+/**
+ * The resource a request's rate limit is kept for: its URL, and for a create (one path for
+ * every device) the device it creates — the server keys EndDeviceRegistry.Create by the
+ * device in the body, not by the application in the path.
+ */
+function pacingUrl(spec: { url: string; method: Method; body?: unknown }): string {
+  if (spec.method !== 'POST') return spec.url;
+  const id = (spec.body as { end_device?: { ids?: { device_id?: unknown } } } | undefined)?.end_device?.ids?.device_id;
+  return typeof id === 'string' ? `${spec.url.split('?')[0]}/${encodeURIComponent(id)}#create` : spec.url;
 }
 
 export class Transport {
@@ -134,7 +151,7 @@ export class Transport {
           throw err;
         }
         for (const o of this.observers) o.onRetry?.({ route: spec.route, reason: err.message, waitMs, attempt });
-        if (err.isRateLimited) this.pacers.exhausted(spec.method, spec.url);
+        if (err.isRateLimited) this.pacers.exhausted(spec.method, pacingUrl(spec));
         try {
           await sleep(waitMs, spec.signal);
         } catch {
@@ -149,7 +166,7 @@ export class Transport {
       throw transportError(spec.signal?.reason, { operation: spec.operation, url: spec.url, aborted: true });
     };
     if (this.cap) await this.cap.take(spec.signal).catch(aborted);
-    if (this.options.paceToRateLimit !== false) await this.pacers.take(spec.method, spec.url, spec.signal).catch(aborted);
+    if (this.options.paceToRateLimit !== false) await this.pacers.take(spec.method, pacingUrl(spec), spec.signal).catch(aborted);
     return this.sendNow(spec, attempt);
   }
 
@@ -165,7 +182,7 @@ export class Transport {
         route: spec.route, method, status, attempt, durationMs: performance.now() - started,
         rateLimit: headers ? rateLimitOf(headers) : undefined,
       };
-      this.pacers.observe(method, url, info.rateLimit);
+      this.pacers.observe(method, pacingUrl(spec), info.rateLimit);
       for (const o of this.observers) o.onResponse?.(info);
     };
 
@@ -205,7 +222,24 @@ export class Transport {
       req.on('error', (err) => fail(err));
       req.on('response', (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        const tooLarge = this.bodyLimit(spec, res);
+        if (tooLarge) {
+          fail(tooLarge);
+          req.destroy();
+          return;
+        }
+        let received = 0;
+        res.on('data', (c: Buffer) => {
+          if (settled) return;
+          received += c.length;
+          if (received > this.maxResponseBytes) {
+            chunks.length = 0;
+            fail(this.tooLargeError(spec, res.statusCode ?? 0));
+            req.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('error', (err) => fail(err));
         res.on('end', () =>
           finish(() => {
@@ -221,6 +255,20 @@ export class Transport {
       });
       req.end(payload);
     });
+  }
+
+  private get maxResponseBytes(): number {
+    return this.options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
+  }
+
+  /** The error for a body over the limit, when its declared length says so before reading. */
+  private bodyLimit(spec: { operation: string; url: string }, res: http.IncomingMessage): StackError | undefined {
+    const declared = num(header(res.headers, 'content-length'));
+    return declared !== undefined && declared > this.maxResponseBytes ? this.tooLargeError(spec, res.statusCode ?? 0) : undefined;
+  }
+
+  private tooLargeError(spec: { operation: string; url: string }, status: number): StackError {
+    return notTtsError({ operation: spec.operation, url: spec.url, httpStatus: status, reason: `the answer is larger than ${inWords(this.maxResponseBytes)}, more than any answer of The Things Stack; it was not read` });
   }
 
   private parse<T>(spec: RequestSpec<T>, status: number, headers: http.IncomingHttpHeaders, raw: Buffer): T {
@@ -276,7 +324,15 @@ export class Transport {
         const status = res.statusCode ?? 0;
         if (status < 400) return resolve(res);
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let received = 0;
+        res.on('data', (c: Buffer) => {
+          if (received > this.maxResponseBytes) return; // refused already
+          received += c.length;
+          if (received <= this.maxResponseBytes) return void chunks.push(c);
+          chunks.length = 0;
+          req.destroy();
+          reject(this.tooLargeError(spec, status));
+        });
         res.on('end', () => {
           try {
             this.parse({ ...spec, method: 'POST', route: 'events', idempotent: true, schema: errorBodySchema }, status, res.headers, Buffer.concat(chunks));

@@ -15,10 +15,10 @@ export async function migrate(fleet: Fleet, opts: { options?: MigrationOptionsIn
   const deviceIds = opts.deviceIds ?? fleet.source.listDeviceIds(fleet.sourceApp);
   const plan = await planMigration({ source: sides.source, target: sides.target, deviceIds, options });
   const runDir = opts.runDir ?? mkdtempSync(join(tmpdir(), 'sm-run-'));
-  const { ready, blocked } = planSelection(plan);
+  const { ready, blocked, alreadyOnTarget } = planSelection(plan);
   const manifest: RunManifest = {
     version: 1, runId: newRunId(), createdAt: new Date().toISOString(), ...fleet.manifestBase, options,
-    deviceIds: ready, blocked,
+    deviceIds: ready, blocked, alreadyOnTarget,
   };
   const events: ProgressEvent[] = [];
   if (plan.blockers.length > 0) {

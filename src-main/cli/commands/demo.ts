@@ -6,12 +6,14 @@ import { migrationOptionsSchema } from '../../migration/options.js';
 import { createRunDir, newRunId, runFiles, writeManifest, type RunManifest } from '../../migration/run-dir.js';
 import { openSides, startRun, writeRunFiles } from '../../migration/session.js';
 import { retireReprogrammed } from '../../migration/retire.js';
-import { intFlag, type Flags } from '../args.js';
+import { checkCommandFlags, intFlag, type Flags } from '../args.js';
 import type { Output } from '../output.js';
-import { EXIT } from './migrate.js';
+import { EXIT, usableRunDir } from './migrate.js';
 
 export async function runDemo(flags: Flags, out: Output, countFlag: string | undefined): Promise<number> {
-  const count = intFlag('devices', countFlag, 1) ?? 50;
+  checkCommandFlags('demo', flags);
+  const count = intFlag('devices', countFlag, 1, 50_000) ?? 50;
+  if (flags['run-dir'] !== undefined) await usableRunDir(flags['run-dir'], true);
   const ws = await startDemoWorkspace({ devices: count, sim: { separateCluster: flags['separate-cluster'] ?? false } });
   const { source, target } = ws;
   try {
@@ -32,9 +34,9 @@ export async function runDemo(flags: Flags, out: Output, countFlag: string | und
       out.plan(plan);
       const runId = newRunId();
       const runDir = await createRunDir(flags['run-dir'], runId);
-      const { ready, blocked } = planSelection(plan);
+      const { ready, blocked, alreadyOnTarget } = planSelection(plan);
       const manifest: RunManifest = {
-        version: 1, runId, createdAt: new Date().toISOString(), ...manifestBase, options, deviceIds: ready, blocked,
+        version: 1, runId, createdAt: new Date().toISOString(), ...manifestBase, options, deviceIds: ready, blocked, alreadyOnTarget,
       };
       await writeManifest(runDir, manifest);
       const { run, finished } = startRun({

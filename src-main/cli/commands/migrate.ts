@@ -1,39 +1,81 @@
 // plan, migrate, import and resume: one path from a selection to a finished run.
-import { writeFile } from 'node:fs/promises';
+// Every flag is checked before any keychain access, request or write: bad input changes nothing.
+import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '../../files/atomic-write.js';
+import { redactedJson } from '../../logging/redact.js';
 import type { EndDevice } from '../../stack/schemas.js';
 import { planMigration, planSelection, type Plan } from '../../migration/planner.js';
-import { createRunDir, newRunId, readManifest, runFiles, writeManifest, type RunManifest } from '../../migration/run-dir.js';
+import { checkRunDir, createRunDir, newRunId, readManifest, RunDirError, runFiles, userDataDir, writeManifest, type RunManifest } from '../../migration/run-dir.js';
 import { openSides, startRun } from '../../migration/session.js';
 import { readDevicesJson } from '../../migration/files/devices-json.js';
-import { deviceSelection, type Flags, optionsFromFlags, requireFlag, UsageError, intFlag } from '../args.js';
-import { resolveKey, resolveSide } from '../sides.js';
+import { applicationId, checkCommandFlags, concurrencyFlag, deviceSelection, type Flags, optionsFromFlags, requireFlag, UsageError, intFlag } from '../args.js';
+import { checkRunDeployments, resolveKey, resolveSide } from '../sides.js';
 import type { Output } from '../output.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
+/** The longest --wait-joins: a week. */
+const MAX_WAIT_JOINS = 7 * 24 * 3600;
+/** The highest --max-rate (requests per second). */
+const MAX_RATE = 100_000;
+
+/** How a run goes: checked from the flags before anything else happens. */
+interface RunFlags {
+  runId: string;
+  /** Where a new run's folder goes (--run-dir, or one under the user-data folder); checked usable. */
+  runDir: string | undefined;
+  concurrency: number | undefined;
+  maxRate: number | undefined;
+  waitJoins: number;
+}
+
+/** A --run-dir (or the default run folder) that a new run can use, or a usage error in words. */
+export async function usableRunDir(dir: string, flagGiven: boolean): Promise<void> {
+  if (dir.trim() === '') throw new UsageError('--run-dir needs a folder');
+  try {
+    await checkRunDir(dir);
+  } catch (err) {
+    if (err instanceof RunDirError) throw new UsageError(flagGiven ? `--run-dir ${err.message}` : `the run folder ${err.message} (choose another with --run-dir)`);
+    throw err;
+  }
+}
+
+async function runFlags(flags: Flags, execute: boolean): Promise<RunFlags> {
+  const concurrency = concurrencyFlag(flags);
+  const maxRate = intFlag('max-rate', flags['max-rate'], 1, MAX_RATE);
+  const waitJoins = intFlag('wait-joins', flags['wait-joins'], 0, MAX_WAIT_JOINS) ?? 0;
+  const runId = newRunId();
+  const given = flags['run-dir'];
+  // A plan writes plan.json into --run-dir when given; a run always has a folder.
+  const runDir = given ?? (execute ? join(userDataDir(), 'runs', runId) : undefined);
+  if (runDir !== undefined) await usableRunDir(runDir, given !== undefined);
+  return { runId, runDir, concurrency, maxRate, waitJoins };
+}
+
 /** plan (and migrate --dry-run) and migrate from a live source. */
 export async function planOrMigrate(flags: Flags, out: Output, opts: { execute: boolean }): Promise<number> {
-  // Flags first (a usage error before any keychain or network access), then the sides.
+  checkCommandFlags(opts.execute ? 'migrate' : 'plan', flags);
+  // Flags first (a usage error before any keychain or network access, and before any write), then the sides.
+  const execute = opts.execute && !flags['dry-run'];
   const options = optionsFromFlags(flags);
   const selection = deviceSelection(flags);
+  const run = await runFlags(flags, execute);
   const source = await resolveSide(flags, 'source');
   const target = await resolveSide(flags, 'target');
-  const sourceApp = flags['source-app'] ?? source.appId ?? requireFlag(flags, 'source-app');
-  const targetApp = flags['target-app'] ?? target.appId ?? requireFlag(flags, 'target-app');
-  const concurrency = intFlag('concurrency', flags.concurrency, 1);
-  const maxRate = intFlag('max-rate', flags['max-rate'], 1);
+  const sourceApp = applicationId('source-app', flags['source-app'] ?? source.appId ?? requireFlag(flags, 'source-app'));
+  const targetApp = applicationId('target-app', flags['target-app'] ?? target.appId ?? requireFlag(flags, 'target-app'));
   const manifestBase = {
     source: { kind: 'stack' as const, ...source.target, appId: sourceApp },
     target: { ...target.target, appId: targetApp },
-    ...(maxRate ? { maxRequestsPerSecond: maxRate } : {}),
+    ...(run.maxRate ? { maxRequestsPerSecond: run.maxRate } : {}),
   };
-  const sides = await openSides(manifestBase, { source: source.apiKey, target: target.apiKey }, undefined, { maxRequestsPerSecond: maxRate });
+  const sides = await openSides(manifestBase, { source: source.apiKey, target: target.apiKey }, undefined, { maxRequestsPerSecond: run.maxRate });
   try {
     const sourceSide = sides.source as Extract<typeof sides.source, { kind: 'stack' }>;
     const deviceIds = 'all' in selection ? (await sourceSide.client.listDevices(sourceApp, { paths: [] })).devices.map((d) => d.ids.device_id) : selection.ids;
     out.info(`Planning ${deviceIds.length} device(s)…`);
     const plan = await planMigration({ source: sourceSide, target: sides.target, deviceIds, options });
-    return await afterPlan({ plan, flags, out, execute: opts.execute && !flags['dry-run'], concurrency, manifestBase, sides });
+    return await afterPlan({ plan, flags, out, execute, run, manifestBase, sides });
   } finally {
     sides.close();
   }
@@ -41,11 +83,13 @@ export async function planOrMigrate(flags: Flags, out: Output, opts: { execute: 
 
 /** import: devices of a devices.json file created on the target through the same path. */
 export async function importFile(flags: Flags, out: Output): Promise<number> {
-  const file = requireFlag(flags, 'file');
-  const target = await resolveSide(flags, 'target');
-  const targetApp = flags['target-app'] ?? target.appId ?? requireFlag(flags, 'target-app');
+  checkCommandFlags('import', flags);
+  const file = resolve(requireFlag(flags, 'file'));
   const options = optionsFromFlags(flags);
-  const concurrency = intFlag('concurrency', flags.concurrency, 1);
+  const execute = !flags['dry-run'];
+  const run = await runFlags(flags, execute);
+  const target = await resolveSide(flags, 'target');
+  const targetApp = applicationId('target-app', flags['target-app'] ?? target.appId ?? requireFlag(flags, 'target-app'));
   const { devices, problems } = await readDevicesJson(file).catch((err: unknown) => {
     throw new UsageError(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}`);
   });
@@ -56,71 +100,82 @@ export async function importFile(flags: Flags, out: Output): Promise<number> {
     return EXIT.usage;
   }
   const byId = new Map(devices.map((d) => [d.ids.device_id, d] as [string, EndDevice]));
-  const maxRate = intFlag('max-rate', flags['max-rate'], 1);
-  const manifestBase = { source: { kind: 'file' as const, path: file }, target: { ...target.target, appId: targetApp }, ...(maxRate ? { maxRequestsPerSecond: maxRate } : {}) };
-  const sides = await openSides(manifestBase, { target: target.apiKey }, byId, { maxRequestsPerSecond: maxRate });
+  const manifestBase = { source: { kind: 'file' as const, path: file }, target: { ...target.target, appId: targetApp }, ...(run.maxRate ? { maxRequestsPerSecond: run.maxRate } : {}) };
+  const sides = await openSides(manifestBase, { target: target.apiKey }, byId, { maxRequestsPerSecond: run.maxRate });
   try {
     const plan = await planMigration({ source: sides.source, target: sides.target, deviceIds: [...byId.keys()], options });
-    return await afterPlan({ plan, flags, out, execute: !flags['dry-run'], concurrency, manifestBase, sides });
+    return await afterPlan({ plan, flags, out, execute, run, manifestBase, sides });
   } finally {
     sides.close();
   }
 }
 
 async function afterPlan(args: {
-  plan: Plan; flags: Flags; out: Output; execute: boolean; concurrency: number | undefined;
+  plan: Plan; flags: Flags; out: Output; execute: boolean; run: RunFlags;
   manifestBase: Pick<RunManifest, 'source' | 'target' | 'maxRequestsPerSecond'>; sides: Awaited<ReturnType<typeof openSides>>;
 }): Promise<number> {
-  const { plan, flags, out } = args;
+  const { plan, flags, out, run } = args;
   out.plan(plan);
-  const { ready, blocked } = planSelection(plan);
+  const { ready, blocked, alreadyOnTarget } = planSelection(plan);
   const alreadyMigrated = plan.counts.alreadyMigrated;
   const planBlocked = plan.blockers.length > 0 || (ready.length === 0 && blocked.length > 0);
   if (!args.execute || planBlocked) {
     if (flags['run-dir']) {
-      const dir = await createRunDir(flags['run-dir'], newRunId());
-      await writeFile(runFiles(dir).plan, JSON.stringify(plan, null, 2)); // the planner redacts keys
+      const dir = await createRunDir(flags['run-dir'], run.runId);
+      await writeFileAtomic(runFiles(dir).plan, redactedJson(plan, 2)); // the planner removed the keys; the rest is redacted too
     }
     if (planBlocked) out.info('The plan is blocked: nothing was written.');
     out.summary({ migrated: 0, failed: 0, skipped: alreadyMigrated, blocked: blocked.length, runDir: flags['run-dir'] ?? '', dryRun: !args.execute });
     return planBlocked ? EXIT.usage : EXIT.ok;
   }
-  const runId = newRunId();
-  const runDir = await createRunDir(flags['run-dir'], runId);
+  const runDir = await createRunDir(run.runDir, run.runId);
   const manifest: RunManifest = {
-    version: 1, runId, createdAt: new Date().toISOString(), ...args.manifestBase, options: plan.options,
-    deviceIds: ready, blocked, ...(args.concurrency ? { concurrency: args.concurrency } : {}),
+    version: 1, runId: run.runId, createdAt: new Date().toISOString(), ...args.manifestBase, options: plan.options,
+    deviceIds: ready, blocked, alreadyOnTarget, ...(run.concurrency ? { concurrency: run.concurrency } : {}),
   };
   await writeManifest(runDir, manifest);
-  await writeFile(runFiles(runDir).plan, JSON.stringify(plan, null, 2));
-  return runManifest(runDir, manifest, args.sides, flags, out, alreadyMigrated);
+  await writeFileAtomic(runFiles(runDir).plan, redactedJson(plan, 2));
+  return runManifest(runDir, manifest, args.sides, out, alreadyMigrated, { waitJoins: run.waitJoins, concurrency: run.concurrency, resuming: false });
 }
 
-/** resume --run-dir: the manifest says what; the environment gives the keys. */
+/**
+ * resume --run-dir: the manifest says what; the environment gives the keys. --concurrency
+ * (1 to 256) replaces the run's own for this attempt; --wait-joins as for migrate.
+ */
 export async function resumeRun(flags: Flags, out: Output): Promise<number> {
+  checkCommandFlags('resume', flags);
   const runDir = requireFlag(flags, 'run-dir');
+  const concurrency = concurrencyFlag(flags);
+  const waitJoins = intFlag('wait-joins', flags['wait-joins'], 0, MAX_WAIT_JOINS) ?? 0;
   const manifest = await readManifest(runDir).catch((err: unknown) => {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   });
+  checkRunDeployments(manifest, flags);
   let fileDevices: Map<string, EndDevice> | undefined;
   if (manifest.source.kind === 'file') {
-    const { devices, problems } = await readDevicesJson(manifest.source.path);
-    if (problems.length > 0) throw new UsageError(`${manifest.source.path} changed since the run started and is no longer valid`);
+    const path = manifest.source.path;
+    const { devices, problems } = await readDevicesJson(path).catch((err: unknown) => {
+      throw new UsageError(`the run's devices.json ${path} cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    if (problems.length > 0) throw new UsageError(`${path} changed since the run started and is no longer valid (device #${problems[0]!.index + 1}: ${problems[0]!.message})`);
     fileDevices = new Map(devices.map((d) => [d.ids.device_id, d]));
   }
   const keys = { source: manifest.source.kind === 'stack' ? await resolveKey(flags, 'source') : undefined, target: await resolveKey(flags, 'target') };
   const sides = await openSides(manifest, keys, fileDevices, { maxRequestsPerSecond: manifest.maxRequestsPerSecond });
   try {
     out.info(`Resuming the run in ${runDir}…`);
-    return await runManifest(runDir, manifest, sides, flags, out, 0);
+    return await runManifest(runDir, manifest, sides, out, 0, { waitJoins, concurrency, resuming: true });
   } finally {
     sides.close();
   }
 }
 
-async function runManifest(runDir: string, manifest: RunManifest, sides: Awaited<ReturnType<typeof openSides>>, flags: Flags, out: Output, alreadyMigrated: number): Promise<number> {
-  const waitJoins = intFlag('wait-joins', flags['wait-joins'], 0) ?? 0;
-  const { run, finished } = startRun({ runDir, manifest, sides, onEvent: (e) => out.event(e), watchJoins: waitJoins > 0 });
+async function runManifest(
+  runDir: string, manifest: RunManifest, sides: Awaited<ReturnType<typeof openSides>>, out: Output, alreadyMigrated: number,
+  how: { waitJoins: number; concurrency: number | undefined; resuming: boolean },
+): Promise<number> {
+  const { waitJoins, concurrency, resuming } = how;
+  const { run, finished } = startRun({ runDir, manifest, sides, onEvent: (e) => out.event(e), watchJoins: waitJoins > 0, resuming, ...(concurrency ? { concurrency } : {}) });
   const stop = () => run.cancel();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

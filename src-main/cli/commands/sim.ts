@@ -1,10 +1,11 @@
 // sim: one simulated The Things Stack on 127.0.0.1, seeded, until Ctrl-C.
 import { startSimulator } from '../../sim/index.js';
-import { intFlag, rateFlag, type Flags } from '../args.js';
+import { checkCommandFlags, intFlag, rateFlag, type Flags } from '../args.js';
 import type { Output } from '../output.js';
 import { EXIT } from './migrate.js';
 
 export async function runSim(flags: Flags, out: Output, countFlag: string | undefined): Promise<number> {
+  checkCommandFlags('sim', flags);
   const port = intFlag('port', flags.port, 0) ?? 0;
   const devices = intFlag('devices', countFlag, 0) ?? 100;
   const latencyMs = intFlag('latency-ms', flags['latency-ms'], 0);

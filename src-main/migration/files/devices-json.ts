@@ -1,9 +1,13 @@
 // devices.json: the JSON stream of end devices that `ttn-lw-migrate` writes and
 // `ttn-lw-cli end-devices create` and the Console's importer read.
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { JsonStreamSplitter } from '../../stack/json-stream.js';
-import { deleteAtPath, getAtPath, isObject, setAtPath, type Json, type JsonObject } from '../../stack/paths.js';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { syncFolder } from '../../files/atomic-write.js';
+import { describePosition, JsonStreamError, JsonStreamSplitter } from '../../stack/json-stream.js';
+import { deleteAtPath, findForbiddenKey, getAtPath, isObject, type JsonObject } from '../../stack/paths.js';
 import { DEV_ADDR_PATTERN, EUI_PATTERN, ID_PATTERN, KEY_PATTERN, type EndDevice } from '../../stack/schemas.js';
 import { writablePathsOf } from '../../stack/device-writer.js';
 import { FieldMaskError, setPathsOf } from '../../stack/split.js';
@@ -17,13 +21,36 @@ import { presentRootKeys } from '../join-state.js';
  */
 const WRAPPERS = [...setPathsOf.ns].filter((p) => p.endsWith('.value')).map((p) => p.slice(0, -'.value'.length));
 
+/** The wrapper paths as a tree, walked along the keys a device has (not every path for every device). */
+interface WrapperNode { wrapper: boolean; children: Map<string, WrapperNode> }
+const WRAPPER_TREE: WrapperNode = { wrapper: false, children: new Map() };
+for (const path of WRAPPERS) {
+  let node = WRAPPER_TREE;
+  for (const key of path.split('.')) {
+    let next = node.children.get(key);
+    if (!next) node.children.set(key, (next = { wrapper: false, children: new Map() }));
+    node = next;
+  }
+  node.wrapper = true;
+}
+
+/** Unwraps in place (for a device freshly parsed, which nothing else holds). */
+function unwrapInPlace(obj: JsonObject, node: WrapperNode = WRAPPER_TREE): void {
+  for (const key of Object.keys(obj)) {
+    const child = node.children.get(key);
+    if (!child) continue;
+    const v = obj[key];
+    if (!isObject(v)) continue;
+    const keys = Object.keys(v);
+    if (child.wrapper && keys.length === 1 && keys[0] === 'value') obj[key] = v.value!;
+    else if (child.children.size > 0) unwrapInPlace(v, child);
+  }
+}
+
 /** The same device with every `{"value": x}` wrapper written as plain `x`. */
 export function unwrapWrappers<T extends JsonObject>(device: T): T {
   const copy = structuredClone(device);
-  for (const path of WRAPPERS) {
-    const v = getAtPath(copy, path);
-    if (isObject(v) && Object.keys(v).length === 1 && 'value' in v) setAtPath(copy, path, v.value as Json);
-  }
+  unwrapInPlace(copy);
   return copy;
 }
 
@@ -49,20 +76,43 @@ export function toExportedDevice(device: EndDevice, withSession: boolean): JsonO
   return copy;
 }
 
-/** Writes devices.json with mode 0600: it holds device keys. */
+/**
+ * Writes devices.json with mode 0600 (it holds device keys), atomically: into a new file in
+ * the same folder, renamed over the destination once complete and on disk. Whatever is at
+ * the destination is replaced, never written through: a symbolic link there is replaced by
+ * the file, its target left untouched. A failure half-way leaves the destination as it was.
+ */
 export async function writeDevicesJson(path: string, devices: AsyncIterable<JsonObject> | Iterable<JsonObject>): Promise<number> {
-  const handle = await open(path, 'w', 0o600);
+  const folder = dirname(path);
+  const tmp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // 'wx': created here and now (O_EXCL), so never an existing file or a link planted in its place.
+  const handle = await open(tmp, 'wx', 0o600);
   let n = 0;
   try {
     await handle.chmod(0o600);
+    let pending: string[] = [];
+    let size = 0;
     for await (const d of devices) {
-      await handle.write(`${JSON.stringify(d)}\n`);
+      const line = `${JSON.stringify(d)}\n`;
+      pending.push(line);
+      size += line.length;
       n++;
+      if (size >= 1 << 20) {
+        await handle.write(pending.join(''));
+        pending = [];
+        size = 0;
+      }
     }
+    if (pending.length > 0) await handle.write(pending.join(''));
     await handle.sync();
-  } finally {
     await handle.close();
+    await rename(tmp, path);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await rm(tmp, { force: true });
+    throw err;
   }
+  await syncFolder(folder);
   return n;
 }
 
@@ -76,7 +126,20 @@ const check = (cond: boolean, problems: string[], message: string) => !cond && p
 
 /** Validates one device of a file; returns the problems in words (empty when fine). */
 export function validateImportedDevice(value: unknown): string[] {
+  const forbidden = isObject(value) ? findForbiddenKey(value) : undefined;
+  if (forbidden) return [forbiddenProblem(forbidden)];
+  return validateDevice(value, isObject(value) ? unwrapWrappers(value) : undefined);
+}
+
+const forbiddenProblem = (f: { key: string; path: string }) => `refused key "${f.key}" at ${f.path}`;
+
+/**
+ * `unwrapped`: the device with its wrappers unwrapped (made once by the caller), which has
+ * checked that no key of it reaches a prototype.
+ */
+function validateDevice(value: unknown, unwrapped: JsonObject | undefined): string[] {
   const problems: string[] = [];
+  if (Array.isArray(value)) return ['not a JSON object but an array (devices.json holds one JSON object per device, one after another)'];
   if (!isObject(value)) return ['not a JSON object'];
   const ids = value.ids;
   if (!isObject(ids)) return ['no "ids" object'];
@@ -107,7 +170,7 @@ export function validateImportedDevice(value: unknown): string[] {
     const k = getAtPath(value, p);
     check(k === undefined || (typeof k === 'string' && KEY_PATTERN.test(k)), problems, `invalid ${p} (32 hex digits)`);
   }
-  const { session: _s, mac_state: _m, pending_session: _p, pending_mac_state: _pm, created_at: _c, updated_at: _u, ...writable } = unwrapWrappers(value);
+  const { session: _s, mac_state: _m, pending_session: _p, pending_mac_state: _pm, created_at: _c, updated_at: _u, ...writable } = unwrapped ?? unwrapWrappers(value);
   try {
     writablePathsOf(writable);
   } catch (err) {
@@ -117,15 +180,39 @@ export function validateImportedDevice(value: unknown): string[] {
   return problems;
 }
 
+/** Text that may hold a key reaching a prototype (also written with \u escapes). */
+const MAY_HOLD_FORBIDDEN_KEY = /"(?:__proto__|constructor|prototype)"|\\u/;
+
+/** The largest one device may be in a file, in characters (no real device comes near). */
+export const MAX_DEVICE_LENGTH = 8 * 1024 * 1024;
+
+/** A DevEUI/JoinEUI pair as the registries key it: upper case, JoinEUI zero when absent. */
+function euiPairOf(value: JsonObject): { devEui: string; joinEui: string } | undefined {
+  const ids = value.ids;
+  if (!isObject(ids) || typeof ids.dev_eui !== 'string' || !EUI_PATTERN.test(ids.dev_eui)) return undefined;
+  const join = ids.join_eui === undefined ? '0000000000000000' : ids.join_eui;
+  if (typeof join !== 'string' || !EUI_PATTERN.test(join)) return undefined;
+  return { devEui: ids.dev_eui.toUpperCase(), joinEui: join.toUpperCase() };
+}
+
 /**
  * Reads and validates a whole devices.json before anything is written: any problem in any
- * device rejects the file, with every problem listed.
+ * device rejects the file, with every problem listed. The file is a stream of JSON objects
+ * (one after another, as ttn-lw-migrate writes it); anything else between them, nesting
+ * deeper than 64 levels or one device over 8 MiB stops the reading with its position.
+ * Linear in the size of the file.
  */
-export async function readDevicesJson(path: string, limits = { maxDevices: 100_000, maxBytes: 512 * 1024 * 1024 }): Promise<{ devices: EndDevice[]; problems: ImportProblem[] }> {
-  const splitter = new JsonStreamSplitter();
+export async function readDevicesJson(
+  path: string,
+  limits: { maxDevices: number; maxBytes: number; maxDeviceLength?: number } = { maxDevices: 100_000, maxBytes: 512 * 1024 * 1024 },
+): Promise<{ devices: EndDevice[]; problems: ImportProblem[] }> {
+  const maxDeviceLength = limits.maxDeviceLength ?? MAX_DEVICE_LENGTH;
+  const splitter = new JsonStreamSplitter({ strict: true, maxValueLength: maxDeviceLength });
+  const decoder = new StringDecoder('utf8');
   const devices: EndDevice[] = [];
   const problems: ImportProblem[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, number>();
+  const pairs = new Map<string, { deviceId: string | undefined; index: number }>();
   let bytes = 0;
   let index = 0;
   const take = (text: string) => {
@@ -139,17 +226,67 @@ export async function readDevicesJson(path: string, limits = { maxDevices: 100_0
       return;
     }
     const deviceId = isObject(value) && isObject(value.ids) && typeof value.ids.device_id === 'string' ? value.ids.device_id : undefined;
-    for (const message of validateImportedDevice(value)) problems.push({ index: i, deviceId, message });
-    if (deviceId && seen.has(deviceId)) problems.push({ index: i, deviceId, message: 'device id appears twice in the file' });
-    if (deviceId) seen.add(deviceId);
-    devices.push(withCanonicalVersions(unwrapWrappers(value as EndDevice)));
+    // Keys that reach a prototype: looked for in the text first (cheap), in the value only when they may be there.
+    const forbidden = isObject(value) && MAY_HOLD_FORBIDDEN_KEY.test(text) ? findForbiddenKey(value) : undefined;
+    // Unwrapped once, in place: the parsed value belongs to nobody else.
+    const device = isObject(value) && !forbidden ? value : undefined;
+    if (device) unwrapInPlace(device);
+    const messages = forbidden ? [forbiddenProblem(forbidden)] : validateDevice(value, device);
+    for (const message of messages) problems.push({ index: i, deviceId, message });
+    if (deviceId !== undefined) {
+      const first = seen.get(deviceId);
+      if (first !== undefined) problems.push({ index: i, deviceId, message: `device id appears twice in the file (also device #${first + 1})` });
+      else seen.set(deviceId, i);
+    }
+    const pair = isObject(value) ? euiPairOf(value) : undefined;
+    if (pair) {
+      const key = `${pair.joinEui}/${pair.devEui}`;
+      const other = pairs.get(key);
+      if (other) {
+        problems.push({
+          index: i, deviceId,
+          message: `DevEUI ${pair.devEui} with JoinEUI ${pair.joinEui} is also device ${JSON.stringify(other.deviceId ?? '?')} (device #${other.index + 1}): a DevEUI and JoinEUI pair can be registered once`,
+        });
+      } else {
+        pairs.set(key, { deviceId, index: i });
+      }
+    }
+    if (device) devices.push(withCanonicalVersions(device as EndDevice));
   };
-  for await (const chunk of createReadStream(path, { encoding: 'utf8' })) {
-    bytes += chunk.length;
-    if (bytes > limits.maxBytes) throw new Error(`The file is larger than ${limits.maxBytes} bytes.`);
-    for (const text of splitter.push(chunk as string)) take(text);
+  /** A file that is not a stream of devices: where, and (for a few cases) what it looks like instead. */
+  const structural = (err: JsonStreamError): ImportProblem => {
+    if (err.reason === 'length') {
+      return { index, message: `starts at ${describePosition(err.position)} and is longer than ${maxDeviceLength} characters, far more than any device: is the file one JSON array? devices.json holds one JSON object per device, one after another` };
+    }
+    if (err.reason === 'depth') return { index, message: `${err.message}: no device nests that deep` };
+    const hint = /"[,\]]"/.test(err.message) ? 'devices.json holds one JSON object per device, one after another, without commas or brackets' : 'the file is not a stream of JSON devices';
+    return { index, message: `${err.message}: ${hint}` };
+  };
+  const feed = (text: string): boolean => {
+    let values: string[];
+    try {
+      values = splitter.push(text);
+    } catch (err) {
+      if (!(err instanceof JsonStreamError)) throw err;
+      for (const t of err.values) take(t);
+      problems.push(structural(err));
+      return false;
+    }
+    for (const t of values) take(t);
+    return true;
+  };
+  const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > limits.maxBytes) throw new Error(`The file is larger than ${limits.maxBytes} bytes.`);
+      if (!feed(decoder.write(chunk))) return { devices, problems };
+    }
+    if (!feed(decoder.end())) return { devices, problems };
+  } finally {
+    stream.destroy();
   }
-  if (splitter.pending) problems.push({ index, message: 'the file ends in the middle of a device (truncated?)' });
+  if (splitter.pending) problems.push({ index, message: `the file ends in the middle of a device (truncated?): it starts at ${describePosition(splitter.pendingStart)}` });
   if (devices.length === 0 && problems.length === 0) problems.push({ index: 0, message: 'the file holds no devices' });
   return { devices, problems };
 }

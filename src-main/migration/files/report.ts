@@ -1,6 +1,7 @@
 // The run report (JSON and CSV, one row per device) and the ABP re-programming sheet.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../files/atomic-write.js';
+import { redact, redactValue } from '../../logging/redact.js';
 import type { StackClient } from '../../stack/client.js';
 import { getAtPath } from '../../stack/paths.js';
 import { readJournal } from '../journal.js';
@@ -32,14 +33,14 @@ export async function buildReport(journalPath: string, deviceIds: string[], extr
   return deviceIds.map((id) => {
     const s = devices.get(id);
     const x = extra.get(id);
-    if (!s) return { source_device_id: id, outcome: x?.outcome ?? 'not started', error: x?.error };
+    if (!s) return { source_device_id: id, outcome: x?.outcome ?? 'not started', error: x?.error === undefined ? undefined : redact(x.error) };
     const first = s.history[0]?.at;
     const last = s.history[s.history.length - 1]?.at;
     return {
       source_device_id: id, target_device_id: s.facts.targetId, dev_eui: s.facts.devEui, activation: s.facts.activation,
       outcome: OUTCOME_OF_STEP[s.step ?? ''] ?? 'interrupted', last_step: s.step, retire_action: s.facts.retireAction,
       started_at: first ? new Date(first).toISOString() : undefined, finished_at: last ? new Date(last).toISOString() : undefined,
-      duration_ms: first && last ? last - first : undefined, error: s.step === 'failed' ? s.error : undefined,
+      duration_ms: first && last ? last - first : undefined, error: s.step === 'failed' && s.error !== undefined ? redact(s.error) : undefined,
     };
   });
 }
@@ -47,8 +48,10 @@ export async function buildReport(journalPath: string, deviceIds: string[], extr
 export async function writeReport(runDir: string, rows: ReportRow[]): Promise<{ json: string; csv: string }> {
   const json = join(runDir, 'report.json');
   const csv = join(runDir, 'report.csv');
-  await writeFile(json, JSON.stringify({ generatedAt: new Date().toISOString(), devices: rows }, null, 2));
-  await writeFile(csv, toCsv(REPORT_COLUMNS, rows as unknown as Record<string, unknown>[]));
+  // Owner-only and whole (atomic), like the journal; every value passed through redaction.
+  const safe = redactValue(rows) as Record<string, unknown>[];
+  await writeFileAtomic(json, JSON.stringify({ generatedAt: new Date().toISOString(), devices: safe }, null, 2));
+  await writeFileAtomic(csv, toCsv(REPORT_COLUMNS, safe));
   return { json, csv };
 }
 
@@ -70,6 +73,6 @@ export async function writeReprogramSheet(path: string, target: { client: StackC
       app_key: key('root_keys.app_key.key'), nwk_key: key('root_keys.nwk_key.key'),
     });
   }
-  await writeFile(path, toCsv(SHEET_COLUMNS, rows), { mode: 0o600 });
+  await writeFileAtomic(path, toCsv(SHEET_COLUMNS, rows), 0o600);
   return rows.length;
 }

@@ -21,13 +21,15 @@ describe('devices.json', () => {
   });
   it('finds duplicate ids and hostile shapes', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'sm-dj-')), 'devices.json');
-    writeFileSync(file, `${JSON.stringify(otaa('dup-one'))}${JSON.stringify(otaa('dup-one'))}[1,2]"str"{"ids":{"device_id":"x-y-z"},"constructor":{"prototype":{}}}`);
+    writeFileSync(file, `${JSON.stringify(otaa('dup-one'))}${JSON.stringify(otaa('dup-one'))}[1,2]{"ids":{"device_id":"x-y-z"},"constructor":{"prototype":{}}}{"ids":{"device_id":"a-b-c"}}"str"`);
     const { problems } = await readDevicesJson(file);
     const text = problems.map((p) => `${p.index}:${p.message}`).join('\n');
-    expect(text).toMatch(/1:device id appears twice/);
+    expect(text).toMatch(/1:device id appears twice in the file \(also device #1\)/);
     expect(text).toMatch(/2:not a JSON object/);
-    expect(text).toMatch(/3:missing lorawan_version/);
-    expect(text).toMatch(/unknown field\(s\): constructor/);
+    expect(text).toMatch(/3:unknown field\(s\): constructor/);
+    expect(text).toMatch(/4:missing lorawan_version/);
+    // A bare string between devices is not a device: the reading stops there, saying where.
+    expect(text).toMatch(/5:unexpected "\\"" between values at line 1, column \d+ \(byte \d+\): the file is not a stream of JSON devices/);
   });
   it('validates EUIs, keys and the fields a create needs', () => {
     expect(validateImportedDevice(otaa('fine-one'))).toEqual([]);

@@ -7,6 +7,7 @@ import { messageOf } from '../../ipc/bridge';
 import type { ConnectionInfo, Preset, Region, ResponseOf } from '../../ipc/types';
 import { describeRight } from '../../lib/format';
 import { PRESET_KINDS, presetAddress, REGIONS, suggestName, type PresetKind } from '../../lib/presets';
+import { isInsecureRemoteUrl } from '../../../../src-main/stack/loopback';
 import { useConnections } from '../../stores/connections';
 import { RoleReadiness } from './RoleReadiness';
 
@@ -25,9 +26,14 @@ interface Draft {
   name: string;
   nameTouched: boolean;
   applicationId: string;
+  /** The user confirmed sending the key over plain http:// to another computer. */
+  insecureOk: boolean;
 }
 
-const EMPTY: Draft = { kind: 'ttn', region: 'eu1', tenant: '', isUrl: '', clusterUrl: '', name: '', nameTouched: false, applicationId: '' };
+const EMPTY: Draft = { kind: 'ttn', region: 'eu1', tenant: '', isUrl: '', clusterUrl: '', name: '', nameTouched: false, applicationId: '', insecureOk: false };
+
+/** A custom address over plain http:// to a host other than this computer (main refuses it unless confirmed). */
+const insecureHttp = (d: Draft) => d.kind === 'custom' && [d.isUrl, d.clusterUrl].some((u) => u.trim() !== '' && isInsecureRemoteUrl(u));
 
 function presetOf(d: Draft): Preset {
   switch (d.kind) {
@@ -36,7 +42,10 @@ function presetOf(d: Draft): Preset {
     case 'tts-cloud':
       return { kind: 'tts-cloud', tenant: d.tenant.trim(), region: d.region };
     case 'custom':
-      return { kind: 'custom', isUrl: d.isUrl.trim(), clusterUrl: (d.clusterUrl.trim() || d.isUrl.trim()), ...(d.ca ? { ca: d.ca.pem } : {}) };
+      return {
+        kind: 'custom', isUrl: d.isUrl.trim(), clusterUrl: (d.clusterUrl.trim() || d.isUrl.trim()), ...(d.ca ? { ca: d.ca.pem } : {}),
+        ...(d.insecureOk && insecureHttp(d) ? { allowInsecureHttp: true } : {}),
+      };
   }
 }
 
@@ -46,6 +55,9 @@ function problemOf(d: Draft): string | undefined {
   if (d.kind === 'custom') {
     if (!/^https?:\/\/\S+$/i.test(d.isUrl.trim())) return 'Enter the Identity Server address, starting with https://.';
     if (d.clusterUrl.trim() && !/^https?:\/\/\S+$/i.test(d.clusterUrl.trim())) return 'The cluster address must start with https://.';
+    if (insecureHttp(d) && !d.insecureOk) {
+      return 'The address is plain http:// to another computer: the API key would cross the network unencrypted. Use https://, or confirm below the address that you accept the risk.';
+    }
   }
   if (d.applicationId.trim() && !APP_ID.test(d.applicationId.trim())) return 'An application id has lower-case letters, digits and dashes, at least 3 characters.';
   return undefined;
@@ -191,6 +203,18 @@ export function ConnectionForm({ onAdded }: { onAdded?(c: ConnectionInfo): void 
             <input className="input mono" value={draft.clusterUrl} placeholder="Same as the Identity Server" spellCheck={false} onChange={(e) => update({ clusterUrl: e.target.value })} />
             <span className="field-hint">Where the Network, Application and Join Servers answer, when it differs.</span>
           </label>
+          {insecureHttp(draft) ? (
+            <label className="check insecure-http">
+              <input type="checkbox" checked={draft.insecureOk} onChange={(e) => update({ insecureOk: e.target.checked })} />
+              <span>
+                Send the API key over plain HTTP
+                <span className="option-text">
+                  Unencrypted: anyone on the network between here and the server can read the key and use it with all its rights. Only for a
+                  network you trust; prefer https:// (with the CA certificate below for a private authority).
+                </span>
+              </span>
+            </label>
+          ) : null}
           <div className="field">
             <span className="field-label">CA certificate <span className="muted">(optional)</span></span>
             {draft.ca ? (

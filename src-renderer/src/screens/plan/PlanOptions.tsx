@@ -14,6 +14,7 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
   const abpMissing = (abp ?? 0) > 0 && !options.abpMode;
   const mapping = options.idMapping ?? { kind: 'same' as const };
   const prefix = mapping.kind === 'prefix' ? mapping.prefix : '';
+  const downlinksOff = plan?.devices.filter((d) => [...d.blockers, ...d.warnings].some((i) => i.code === 'downlinks-off')).length ?? 0;
   const external = plan?.devices.filter((d) => d.blockers.some((b) => b.code === 'root-keys-unreadable') || d.warnings.some((w) => w.code === 'new-root-keys')).length ?? 0;
 
   return (
@@ -27,7 +28,7 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
           name={`${ids}-otaa`}
           checked={options.otaaSourceAction !== 'delete'}
           onChange={() => setOptions({ otaaSourceAction: 'rotate-keys' })}
-          title="Replace the AppKey on the source"
+          title="Replace the root keys on the source"
           badge="Recommended"
           text="The source keeps the device and its history, but with a random key it can never join there again."
         />
@@ -95,6 +96,29 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
           </label>
         ) : null}
       </fieldset>
+
+      {downlinksOff > 0 || options.sourceDownlinksOff ? (
+        <fieldset className={`option-group${downlinksOff > 0 && !options.sourceDownlinksOff ? ' is-required' : ''}`}>
+          <legend>
+            Downlinks turned off on the source <span className="legend-count">{formatN(downlinksOff)}</span>
+          </legend>
+          <p className="option-lead">You turned downlinks off on the source for {plural(downlinksOff, 'device')} (not Stack Migrator): say what the target does.</p>
+          <Choice
+            name={`${ids}-downlinks`}
+            checked={options.sourceDownlinksOff === 'keep-off'}
+            onChange={() => setOptions({ sourceDownlinksOff: 'keep-off' })}
+            title="Keep them off on the target"
+            text="The target sends these devices no Join Accept and no downlink either: OTAA devices cannot join it until you turn downlinks on."
+          />
+          <Choice
+            name={`${ids}-downlinks`}
+            checked={options.sourceDownlinksOff === 'turn-on'}
+            onChange={() => setOptions({ sourceDownlinksOff: 'turn-on' })}
+            title="Turn them on on the target"
+            text="The target answers these devices like any other."
+          />
+        </fieldset>
+      ) : null}
 
       {external > 0 || options.generateKeysForExternalJoinServer ? (
         <fieldset className="option-group">
