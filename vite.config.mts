@@ -6,7 +6,7 @@ const outDir = fileURLToPath(new URL('./dist/renderer', import.meta.url));
 
 export default defineConfig({
   root: fileURLToPath(new URL('./src-renderer', import.meta.url)),
-  // Relative asset URLs: Electron loads the page with loadFile (file://).
+  // Relative asset URLs: the app serves the page from app://renderer/, the tests from vite preview.
   base: './',
   plugins: [react()],
   build: {
