@@ -46,6 +46,8 @@ class Cancelled extends Error {}
 /** What one attempt learnt of the source: the device as read (its attributes, for the mark). */
 interface Attempt {
   read?: JsonObject;
+  /** Our mark on the source as this attempt read it. */
+  marker?: SourceMarker;
   /** The source's Join Server held the device at that read. */
   onJoinServer?: boolean;
   /** An earlier run finished the device's retirement (its mark says so). */
@@ -166,6 +168,7 @@ async function createAndVerify(
   attempt.read = source;
   attempt.onJoinServer = ctx.source.kind === 'stack' && !sourceAbsent.includes('js');
   const marker = ctx.source.kind === 'stack' ? markerOf(source) : undefined;
+  attempt.marker = marker;
   Object.assign(facts, {
     targetId: targetDeviceId(sourceId, ctx.options.idMapping),
     devEui: source.ids.dev_eui?.toUpperCase(),
@@ -256,7 +259,9 @@ async function rollBack(ctx: PipelineContext, sourceId: string, facts: Partial<D
     }
   }
   const before = downlinksBeforeOf(facts);
-  if (ctx.source.kind === 'stack' && before !== undefined) {
+  // A device an earlier run retired keeps its quiet and its mark: its keys there are not the device's.
+  const retiredBefore = attempt.marker !== undefined && attempt.marker.state !== 'quieted';
+  if (ctx.source.kind === 'stack' && before !== undefined && !retiredBefore) {
     try {
       await restoreSource(ctx.source, sourceId, facts, before, attempt.read);
     } catch {

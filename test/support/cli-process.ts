@@ -53,3 +53,10 @@ export function summaryOf(stdout: string): Record<string, number | string> | und
   const line = stdout.trim().split('\n').reverse().find((l) => l.startsWith('{"summary"'));
   return line ? JSON.parse(line).summary : undefined;
 }
+
+/** The environment that hands a fleet's two API keys to the CLI (never on the command line). */
+export const keysOf = (f: { sourceKey: string; targetKey: string }) => ({ STACK_MIGRATOR_SOURCE_API_KEY: f.sourceKey, STACK_MIGRATOR_TARGET_API_KEY: f.targetKey });
+
+/** The connection flags of a fleet's two simulators (IS and cluster on one host). */
+export const connectionOf = (f: { source: { url: string }; target: { url: string }; sourceApp: string; targetApp: string }) =>
+  ['--source', f.source.url, '--target', f.target.url, '--source-app', f.sourceApp, '--target-app', f.targetApp];

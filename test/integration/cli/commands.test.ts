@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getAtPath } from '../../../src-main/stack/paths.js';
 import { startFleet, type Fleet } from '../../support/demo-sides.js';
-import { buildCli, runCli, summaryOf } from '../../support/cli-process.js';
+import { buildCli, connectionOf, keysOf, runCli, summaryOf } from '../../support/cli-process.js';
 
 let cli: string;
 let fleet: Fleet | undefined;
@@ -19,8 +19,8 @@ afterEach(async () => {
 });
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sm-cli-test-'));
-const keys = (f: Fleet) => ({ STACK_MIGRATOR_SOURCE_API_KEY: f.sourceKey, STACK_MIGRATOR_TARGET_API_KEY: f.targetKey });
-const conn = (f: Fleet) => ['--source', f.source.url, '--target', f.target.url, '--source-app', f.sourceApp, '--target-app', f.targetApp];
+const keys = keysOf;
+const conn = connectionOf;
 
 describe('migrate', () => {
   it('migrates every selected device and ends with the summary line (exit 0)', async () => {

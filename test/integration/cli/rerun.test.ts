@@ -9,7 +9,7 @@ import { StackClient } from '../../../src-main/stack/client.js';
 import { getAtPath } from '../../../src-main/stack/paths.js';
 import { startFleet, type Fleet } from '../../support/demo-sides.js';
 import { violations } from '../../support/fleet-invariants.js';
-import { buildCli, runCli, startCli, summaryOf } from '../../support/cli-process.js';
+import { buildCli, connectionOf, keysOf, runCli, startCli, summaryOf } from '../../support/cli-process.js';
 
 let cli: string;
 let fleet: Fleet | undefined;
@@ -22,8 +22,8 @@ afterEach(async () => {
 });
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sm-rerun-'));
-const keys = (f: Fleet) => ({ STACK_MIGRATOR_SOURCE_API_KEY: f.sourceKey, STACK_MIGRATOR_TARGET_API_KEY: f.targetKey });
-const conn = (f: Fleet) => ['--source', f.source.url, '--target', f.target.url, '--source-app', f.sourceApp, '--target-app', f.targetApp];
+const keys = keysOf;
+const conn = connectionOf;
 const ns = (f: Fleet, side: 'source' | 'target', id: string) => (side === 'source' ? f.source.inspect(f.sourceApp, id) : f.target.inspect(f.targetApp, id))?.ns;
 
 /** Every device joins the target with what it holds; returns those refused, with why. */

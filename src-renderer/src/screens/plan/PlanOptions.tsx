@@ -19,6 +19,29 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
 
   return (
     <div className="plan-options">
+      {downlinksOff > 0 || options.sourceDownlinksOff ? (
+        <fieldset className={`option-group${downlinksOff > 0 && !options.sourceDownlinksOff ? ' is-required' : ''}`}>
+          <legend>
+            Downlinks turned off on the source <span className="legend-count">{formatN(downlinksOff)}</span>
+          </legend>
+          <p className="option-lead">You turned downlinks off on the source for {plural(downlinksOff, 'device')} (not Stack Migrator): say what the target does.</p>
+          <Choice
+            name={`${ids}-downlinks`}
+            checked={options.sourceDownlinksOff === 'keep-off'}
+            onChange={() => setOptions({ sourceDownlinksOff: 'keep-off' })}
+            title="Keep them off on the target"
+            text="The target sends these devices no Join Accept and no downlink either: OTAA devices cannot join it until you turn downlinks on."
+          />
+          <Choice
+            name={`${ids}-downlinks`}
+            checked={options.sourceDownlinksOff === 'turn-on'}
+            onChange={() => setOptions({ sourceDownlinksOff: 'turn-on' })}
+            title="Turn them on on the target"
+            text="The target answers these devices like any other."
+          />
+        </fieldset>
+      ) : null}
+
       <fieldset className="option-group">
         <legend>
           OTAA devices {otaa !== undefined ? <span className="legend-count">{formatN(otaa)}</span> : null}
@@ -96,29 +119,6 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
           </label>
         ) : null}
       </fieldset>
-
-      {downlinksOff > 0 || options.sourceDownlinksOff ? (
-        <fieldset className={`option-group${downlinksOff > 0 && !options.sourceDownlinksOff ? ' is-required' : ''}`}>
-          <legend>
-            Downlinks turned off on the source <span className="legend-count">{formatN(downlinksOff)}</span>
-          </legend>
-          <p className="option-lead">You turned downlinks off on the source for {plural(downlinksOff, 'device')} (not Stack Migrator): say what the target does.</p>
-          <Choice
-            name={`${ids}-downlinks`}
-            checked={options.sourceDownlinksOff === 'keep-off'}
-            onChange={() => setOptions({ sourceDownlinksOff: 'keep-off' })}
-            title="Keep them off on the target"
-            text="The target sends these devices no Join Accept and no downlink either: OTAA devices cannot join it until you turn downlinks on."
-          />
-          <Choice
-            name={`${ids}-downlinks`}
-            checked={options.sourceDownlinksOff === 'turn-on'}
-            onChange={() => setOptions({ sourceDownlinksOff: 'turn-on' })}
-            title="Turn them on on the target"
-            text="The target answers these devices like any other."
-          />
-        </fieldset>
-      ) : null}
 
       {external > 0 || options.generateKeysForExternalJoinServer ? (
         <fieldset className="option-group">

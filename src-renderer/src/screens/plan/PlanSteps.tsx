@@ -33,7 +33,7 @@ export function PlanSteps({ options, plan }: { options: MigrationOptionsInput; p
           {otaa > 0 || abp === 0
             ? options.otaaSourceAction === 'delete'
               ? 'OTAA devices are deleted from the source.'
-              : 'OTAA devices get a random AppKey on the source, so they cannot join it again.'
+              : 'OTAA devices get random root keys (AppKey, and NwkKey where they have one) on the source, so they cannot join it again.'
             : ''}{' '}
           {abp > 0 ? (keep ? 'ABP devices are deleted from the source.' : options.abpMode === 'new-session' ? 'ABP devices stay on the source, quiet, until you confirm they were re-programmed.' : '') : ''}
         </li>
