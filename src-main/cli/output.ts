@@ -37,7 +37,7 @@ export function humanOutput(stream: NodeJS.WriteStream = process.stdout): Output
         if (!tty && now - lastPrinted < 2000 && e.done < e.total) return;
         lastPrinted = now;
         const c = e.counts;
-        const text = `${e.done}/${e.total} done · ${(c['waiting-join'] ?? 0) + (c.joined ?? 0)} migrated · ${c.joined ?? 0} joined · ${(c.failed ?? 0) + (c['rolled-back'] ?? 0)} failed · ${e.devicesPerSecond.toFixed(1)}/s · ETA ${fmtEta(e.etaSeconds)} · ${e.concurrency} at once`;
+        const text = `${e.done}/${e.total} done · ${(c['waiting-join'] ?? 0) + (c.moved ?? 0) + (c.joined ?? 0)} migrated · ${c.joined ?? 0} joined · ${(c.failed ?? 0) + (c['rolled-back'] ?? 0)} failed · ${e.devicesPerSecond.toFixed(1)}/s · ETA ${fmtEta(e.etaSeconds)} · ${e.concurrency} at once`;
         stream.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
       } else if (e.type === 'notice') {
         stream.write(`${tty ? '\r\x1b[K' : ''}${e.level === 'info' ? '' : `${e.level}: `}${redact(e.message)}\n`);

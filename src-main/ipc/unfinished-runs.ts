@@ -3,6 +3,7 @@
 // the keychain through the connection ids kept next to run.json.
 import { readJournal, type DeviceJournalState, type StepName } from '../migration/journal.js';
 import { runFiles, type RunManifest } from '../migration/run-dir.js';
+import { arrivalState } from '../migration/pipeline.js';
 import type { DeviceState } from '../migration/progress.js';
 import type { RunInfo } from './contract.js';
 import { conflict, notFound } from './errors.js';
@@ -25,7 +26,7 @@ export async function runProgressOnDisk(runDir: string, manifest: RunManifest): 
   for (const id of manifest.deviceIds) {
     const device = devices.get(id);
     const step = device?.step;
-    const state = step ? STATE_OF_STEP[step] : 'queued';
+    const state = step === 'retired' ? arrivalState(device!.facts) : step ? STATE_OF_STEP[step] : 'queued';
     counts[state] = (counts[state] ?? 0) + 1;
     // A device verified on the target whose retirement failed still has something to do.
     const retireFailed = step === 'failed' && device?.history.some((h) => h.s === 'verified');

@@ -36,6 +36,8 @@ export const deviceFactsSchema = z.object({
   /** The root keys the source's Join Server held: every one is rotated on retirement. */
   rootKeys: z.array(z.enum(['app_key', 'nwk_key'])).optional(),
   retireAction: z.enum(['rotate-keys', 'delete', 'none']).optional(),
+  /** A multicast device: it sends no uplinks, so no arrival is waited for. */
+  multicast: z.boolean().optional(),
   /** New keys were generated on the target: the device must be re-programmed (sheet). */
   reprogram: z.boolean().optional(),
 });

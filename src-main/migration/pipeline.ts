@@ -175,6 +175,7 @@ async function createAndVerify(
     joinEui: source.ids.join_eui?.toUpperCase(),
     activation: activationOf(source),
     lorawan11: isLoRaWAN11(source),
+    multicast: source.multicast === true,
     // Once retired, the source's keys are no longer the device's: keep what the first attempt saw.
     rootKeys: marker && marker.state !== 'quieted' && facts.rootKeys ? facts.rootKeys : presentRootKeys(source),
   });
@@ -290,7 +291,7 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
   const { journal } = ctx;
   if (ctx.source.kind === 'file') {
     await journal.step(sourceId, 'retired', { facts: { retireAction: 'none' } });
-    ctx.emit(sourceId, 'waiting-join');
+    ctx.emit(sourceId, arrivalState(facts));
     return 'migrated';
   }
   if (facts.activation === 'abp' && ctx.options.abpMode === 'new-session') {
@@ -303,7 +304,7 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
   }
   if (attempt.alreadyRetired) {
     await journal.step(sourceId, 'retired', { facts: { retireAction: ctx.options.otaaSourceAction } });
-    ctx.emit(sourceId, 'waiting-join');
+    ctx.emit(sourceId, arrivalState(facts));
     return 'migrated';
   }
   // A device whose keys were on an external Join Server cannot be stopped by new keys on the
@@ -314,6 +315,9 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
   ctx.emit(sourceId, 'retiring');
   await retireSource(ctx.source, sourceId, facts, action, attempt.read, attempt.onJoinServer);
   journal.stepSoon(sourceId, 'retired'); // lost in a crash: retiring again is harmless
-  ctx.emit(sourceId, 'waiting-join');
+  ctx.emit(sourceId, arrivalState(facts));
   return 'migrated';
 }
+
+/** After the move: wait for the device's join or first uplink, unless it sends none (multicast). */
+export const arrivalState = (facts: Partial<DeviceFacts>): DeviceState => (facts.multicast ? 'moved' : 'waiting-join');

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 
 export const deviceStateSchema = z.enum([
-  'queued', 'reading', 'quieting', 'creating', 'verifying', 'retiring', 'waiting-join', 'joined',
+  // moved: on the target and the source retired, with nothing to wait for (a multicast device sends no uplinks)
+  'queued', 'reading', 'quieting', 'creating', 'verifying', 'retiring', 'waiting-join', 'moved', 'joined',
   'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped', 'blocked',
 ]);
 export type DeviceState = z.infer<typeof deviceStateSchema>;

@@ -5,7 +5,7 @@ import type { StackEvent } from '../stack/schemas.js';
 import { Journal, readJournal, type DeviceJournalState } from './journal.js';
 import { AdaptiveLimiter } from './limiter.js';
 import { targetDeviceId, type MigrationOptions } from './options.js';
-import { migrateDevice, type Outcome, type SourceSide, type TargetSide } from './pipeline.js';
+import { arrivalState, migrateDevice, type Outcome, type SourceSide, type TargetSide } from './pipeline.js';
 import type { DeviceState, ProgressEvent } from './progress.js';
 import { JoinWatcher } from './watch.js';
 
@@ -40,7 +40,7 @@ export interface RunSummary {
   outcomes: Map<string, Outcome | 'not-started'>;
 }
 
-const FINAL: ReadonlySet<DeviceState> = new Set(['waiting-join', 'joined', 'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped']);
+const FINAL: ReadonlySet<DeviceState> = new Set(['waiting-join', 'moved', 'joined', 'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped']);
 
 export class MigrationRun {
   readonly states = new Map<string, DeviceState>();
@@ -165,7 +165,7 @@ export class MigrationRun {
     };
     const hit = step ? done[step] : undefined;
     if (!hit) return false;
-    this.states.set(id, hit[0]);
+    this.states.set(id, step === 'retired' ? arrivalState(this.prior.get(id)!.facts) : hit[0]);
     this.outcomes.set(id, hit[1]);
     return true;
   }

@@ -27,6 +27,7 @@ export const DEVICE_STATES: Record<DeviceState, StateLook> = {
   verifying: { label: 'Verifying', hint: 'Reading the target device back and comparing it with the plan.', icon: 'verifying', tone: 'busy', active: true },
   retiring: { label: 'Retiring source', hint: 'Rotating the key or deleting the device on the source.', icon: 'retiring', tone: 'busy', active: true },
   'waiting-join': { label: 'Waiting for join', hint: 'On the target; waiting for its join request or first uplink.', icon: 'waiting', tone: 'wait', settled: true },
+  moved: { label: 'Moved', hint: 'On the target, the source retired; a multicast device sends no uplinks, so there is no join to wait for.', icon: 'joined', tone: 'good', settled: true },
   joined: { label: 'Joined', hint: 'The device joined the target.', icon: 'joined', tone: 'good', settled: true },
   'awaiting-reprogram': { label: 'Awaiting re-programming', hint: 'On the target with a new session; re-program the device, then retire it on the source.', icon: 'reprogram', tone: 'wait', settled: true },
   failed: { label: 'Failed', hint: 'Not migrated; the source is as it was.', icon: 'failed', tone: 'bad', settled: true },

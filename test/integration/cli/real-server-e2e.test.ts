@@ -82,6 +82,9 @@ describe('a nam1-style migration with admin keys under faults', () => {
     expect([...joined.entries()].filter(([, v]) => v !== 'joined')).toEqual([]);
     expect(joined.size).toBe(unicast.length);
     expect(summary.joined).toBe(unicast.length);
+    // Multicast devices send no uplinks: moved, with no join to wait for.
+    const moved = r.stdout.split('\n').filter((l) => l.includes('"state":"moved"')).map((l) => JSON.parse(l).deviceId as string);
+    expect(moved.sort()).toEqual(ids.filter((id) => f.programmed.get(id)!.multicast).sort());
 
     // Nothing stranded, nothing live twice, and the source as the plan said.
     expect(violations(f, ids)).toEqual([]);

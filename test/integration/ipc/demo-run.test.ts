@@ -74,7 +74,7 @@ describe('demo workspace over IPC', () => {
   });
 
   it('the run folder has the manifest and the connection ids, and no API key', async () => {
-    await h.waitFor(() => existsSync(join(run.runDir, 'report.json')), 'the report (written just after the run ends)');
+    await h.waitFor(() => ['report.json', 'report.csv'].every((f) => existsSync(join(run.runDir, f))), 'the reports (written just after the run ends)');
     const files = readdirSync(run.runDir).sort();
     expect(files).toEqual(expect.arrayContaining(['app-run.json', 'journal.jsonl', 'plan.json', 'report.csv', 'report.json', 'run.json']));
     const side = JSON.parse(readFileSync(join(run.runDir, 'app-run.json'), 'utf8'));

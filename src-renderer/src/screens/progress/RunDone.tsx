@@ -28,6 +28,7 @@ export function RunDone({
   const [retireOpen, setRetireOpen] = useState(false);
   const waiting = counts['waiting-join'] ?? 0;
   const joined = counts.joined ?? 0;
+  const moved = counts.moved ?? 0;
   const failed = (counts.failed ?? 0) + (counts['rolled-back'] ?? 0);
   const sheetWanted = awaiting.length > 0 || abpMode === 'new-session';
 
@@ -46,7 +47,7 @@ export function RunDone({
         <Icon name={failed > 0 || cancelled ? 'warning' : 'joined'} /> {cancelled ? 'Migration cancelled' : 'Migration finished'}
       </h3>
       <p>
-        {[joined ? `${plural(joined, 'device')} joined the target` : '', waiting ? `${plural(waiting, 'device')} waiting for their join` : '', awaiting.length ? `${plural(awaiting.length, 'ABP device')} to re-program` : '', failed ? `${plural(failed, 'device')} not migrated` : '']
+        {[joined ? `${plural(joined, 'device')} joined the target` : '', moved ? `${plural(moved, 'multicast device')} moved (no uplinks to wait for)` : '', waiting ? `${plural(waiting, 'device')} waiting for their join` : '', awaiting.length ? `${plural(awaiting.length, 'ABP device')} to re-program` : '', failed ? `${plural(failed, 'device')} not migrated` : '']
           .filter(Boolean)
           .join(' · ') || 'No device was migrated.'}
       </p>
