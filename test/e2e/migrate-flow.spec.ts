@@ -42,8 +42,8 @@ test('add connections, drag-select 30 devices, drop them on the target, migrate,
   await page.getByRole('button', { name: 'Open workspace' }).click();
   await page.getByLabel('Source connection').selectOption({ label: 'Community Edition (simulated)' });
   await page.getByLabel('Target connection').selectOption({ label: 'Cloud (simulated)' });
-  await page.getByLabel('Source application').selectOption('ce-fleet');
-  await page.getByLabel('Target application').selectOption('cloud-fleet');
+  await page.getByRole('combobox', { name: 'Source application', exact: true }).selectOption('ce-fleet');
+  await page.getByRole('combobox', { name: 'Target application', exact: true }).selectOption('cloud-fleet');
   await expect(page.getByTestId('source-count')).toHaveText('120 devices');
   await expect(page.getByTestId('target-count')).toHaveText('0 devices');
 
