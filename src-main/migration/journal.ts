@@ -142,14 +142,21 @@ export class Journal {
   }
 }
 
+const RECOVERY = 'Nothing was changed. Do not resume this run: start a new migration of the same devices instead — Stack Migrator recognises from the devices themselves what an earlier run did.';
+
 /** A journal that cannot be trusted: a record in the middle of it is unreadable. */
 export class JournalCorruptError extends Error {
   constructor(readonly path: string, readonly line: number) {
-    super(
-      `The run's journal ${path} is damaged at line ${line} (a record before the end cannot be read), so where each device stands is not known. ` +
-      'Nothing was changed. Do not resume this run: start a new migration of the same devices instead — Stack Migrator recognises from the devices themselves what an earlier run did.',
-    );
+    super(`The run's journal ${path} is damaged at line ${line} (a record before the end cannot be read), so where each device stands is not known. ${RECOVERY}`);
     this.name = 'JournalCorruptError';
+  }
+}
+
+/** A resumed run without its journal: where each device stands is not known. */
+export class JournalMissingError extends Error {
+  constructor(readonly path: string) {
+    super(`The run's journal ${path} is missing, so where each device stands is not known. ${RECOVERY}`);
+    this.name = 'JournalMissingError';
   }
 }
 

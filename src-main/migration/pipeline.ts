@@ -135,15 +135,13 @@ function downlinkChoice(ctx: PipelineContext, facts: Partial<DeviceFacts>, marke
  * left out of the comparison when `sourceKeysMayBeReplaced`.
  */
 async function checkExistingTarget(ctx: PipelineContext, facts: Partial<DeviceFacts>, planned: EndDevice, sourceKeysMayBeReplaced: boolean): Promise<'verified' | 'absent'> {
-  const { client, appId } = ctx.target;
-  const existing = await client.getDevicePart('is', appId, facts.targetId!, [], { tolerateNotFound: true, signal: ctx.signal });
-  if (existing) {
+  if (await ownTargetRecord(ctx, facts)) {
     const ignore = sourceKeysMayBeReplaced ? (p: string) => p.startsWith('root_keys.') : undefined;
     const problems = await verifyTarget(ctx, planned, ignore).catch((err: unknown) => [err instanceof Error ? err.message : String(err)]);
     if (problems.length === 0) return 'verified';
   }
-  // Partial, or made from other keys: start it over (removeOwnTargetDevice never touches a device with other EUIs).
-  await removeOwnTargetDevice(ctx, facts);
+  // Partial (parts without an IS record too), or made from other keys: start it over.
+  await ctx.target.client.deleteDevice(ctx.target.appId, facts.targetId!);
   return 'absent';
 }
 
@@ -186,7 +184,7 @@ async function createAndVerify(
   const deleting = marker?.state === 'quieted' && sourceAbsent.includes('ns');
   if ((marker && marker.state !== 'quieted') || deleting) {
     const onTarget = await target.client.getDevicePart('is', target.appId, facts.targetId!, [], { tolerateNotFound: true, signal: ctx.signal });
-    if (!onTarget || (onTarget.ids.dev_eui ?? '').toUpperCase() !== (facts.devEui ?? '') || (onTarget.ids.join_eui ?? '').toUpperCase() !== (facts.joinEui ?? '')) {
+    if (!onTarget || !isSameDevice(onTarget, facts)) {
       throw new Error('An earlier run of Stack Migrator moved this device to another target: its keys on the source were replaced, so it is not created again from them.');
     }
     facts.downlinksBefore = downlinksBeforeOf(facts) ?? marker!.before;
@@ -272,18 +270,24 @@ async function rollBack(ctx: PipelineContext, sourceId: string, facts: Partial<D
   return ok;
 }
 
+const isSameDevice = (record: EndDevice, facts: Partial<DeviceFacts>) =>
+  (record.ids.dev_eui ?? '').toUpperCase() === (facts.devEui ?? '') && (record.ids.join_eui ?? '').toUpperCase() === (facts.joinEui ?? '');
+
+/**
+ * The target's Identity Server record of the device, undefined when there is none; throws
+ * when another device (other EUIs) holds the id: that one is never touched.
+ */
+async function ownTargetRecord(ctx: PipelineContext, facts: Partial<DeviceFacts>): Promise<EndDevice | undefined> {
+  const existing = await ctx.target.client.getDevicePart('is', ctx.target.appId, facts.targetId!, [], { tolerateNotFound: true });
+  if (existing && !isSameDevice(existing, facts)) throw new Error(`Target device "${facts.targetId}" belongs to another device (other EUIs): left untouched.`);
+  return existing;
+}
+
 /** Deletes the target device, but only if it is ours (same EUIs): never someone else's device. */
 async function removeOwnTargetDevice(ctx: PipelineContext, facts: Partial<DeviceFacts>) {
-  const { client, appId } = ctx.target;
   if (!facts.targetId) return;
-  const existing = await client.getDevicePart('is', appId, facts.targetId, [], { tolerateNotFound: true });
-  if (!existing) {
-    await client.deleteDevice(appId, facts.targetId); // JS/NS/AS parts without an IS record
-    return;
-  }
-  const same = (existing.ids.dev_eui ?? '').toUpperCase() === (facts.devEui ?? '') && (existing.ids.join_eui ?? '').toUpperCase() === (facts.joinEui ?? '');
-  if (!same) throw new Error(`Target device "${facts.targetId}" belongs to another device (other EUIs): left untouched.`);
-  await client.deleteDevice(appId, facts.targetId);
+  await ownTargetRecord(ctx, facts);
+  await ctx.target.client.deleteDevice(ctx.target.appId, facts.targetId); // JS/NS/AS parts too, with or without an IS record
 }
 
 /** Retires the source registration; the source keys are never read here (they may be rotated already). */

@@ -72,15 +72,13 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
     source.kind === 'stack' ? source.client.applicationRights(source.appId, { signal }) : Promise.resolve([] as string[]),
     target.client.applicationRights(target.appId, { signal }),
   ]);
-  const sourceAuth = { rights: sourceRights };
-  const targetAuth = { rights: targetRights };
   const rotatesKeys = options.otaaSourceAction === 'rotate-keys';
   if (source.kind === 'stack') {
-    const r = checkRights('source', sourceAuth.rights, { rotatesKeys });
+    const r = checkRights('source', sourceRights, { rotatesKeys });
     blockers.push(...r.blockers);
     warnings.push(...r.warnings);
   }
-  const t = checkRights('target', targetAuth.rights, { rotatesKeys });
+  const t = checkRights('target', targetRights, { rotatesKeys });
   blockers.push(...t.blockers);
   warnings.push(...t.warnings);
 
@@ -96,7 +94,7 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   }
 
   // What is on the target already: one listing instead of one request per device.
-  const existing = targetAppReachable && hasRight(targetAuth.rights, RIGHT.read)
+  const existing = targetAppReachable && hasRight(targetRights, RIGHT.read)
     ? (await target.client.listDevices(target.appId, { paths: [], signal })).devices
     : [];
   const byId = new Map(existing.map((d) => [d.ids.device_id, d]));
@@ -116,7 +114,7 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   }
   const count = (f: (d: DevicePlan) => boolean) => devices.filter(f).length;
   return {
-    createdAt: new Date().toISOString(), options, sourceRights: sourceAuth.rights, targetRights: targetAuth.rights,
+    createdAt: new Date().toISOString(), options, sourceRights, targetRights,
     blockers, warnings, devices,
     counts: {
       ready: count((d) => d.status === 'ready'), blocked: count((d) => d.status === 'blocked'),
@@ -164,6 +162,18 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
   const block = (code: string, message: string) => plan.blockers.push(issue(code, message));
   const warn = (code: string, message: string) => plan.warnings.push(issue(code, message));
 
+  // Our mark from an earlier run, and whether the device is on the target already.
+  const marker = input.source.kind === 'stack' ? markerOf(device) : undefined;
+  const sameId = byId.get(targetId);
+  const sameEuis = device.ids.dev_eui ? byEuis.get(euiPair(device)) : undefined;
+  const onTarget = sameId !== undefined && euiPair(sameId) === euiPair(device);
+  if (onTarget && marker?.state === 'quieted' && absent.includes('ns')) {
+    // Deletion from the source comes only after the target verified: an earlier run was
+    // deleting it, and what is left of the source has nothing more to give.
+    plan.sourceChanges.push('An earlier run of Stack Migrator moved it and was deleting it from the source: that deletion is finished now.');
+    return plan;
+  }
+
   if (!isValidDeviceId(targetId)) block('target-id-invalid', `The target device id "${targetId}" is not valid (lower-case letters, digits and dashes, at most 36 characters).`);
   if (absent.includes('ns')) block('source-incomplete', 'The device has no Network Server registration on the source: it cannot be read completely.');
   for (const f of ['lorawan_version', 'lorawan_phy_version', 'frequency_plan_id']) {
@@ -171,8 +181,7 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
   }
   if (!device.ids.dev_eui && activation === 'otaa') block('no-dev-eui', 'The OTAA device has no DevEUI.');
 
-  // Our mark from an earlier run, and the user's own downlink setting (which the mark keeps).
-  const marker = input.source.kind === 'stack' ? markerOf(device) : undefined;
+  // The user's own downlink setting (which our mark keeps).
   const downlinks = marker?.before ?? downlinkSettingOf(device);
   if (marker) {
     warn('quieted-by-earlier-run', `Quieted by an earlier run of Stack Migrator (downlinks were ${DOWNLINK_WORDS[downlinks]} before it): the target gets the device's own setting, not the quieting.`);
@@ -217,16 +226,10 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
     }
   }
 
-  const sameId = byId.get(targetId);
-  const sameEuis = device.ids.dev_eui ? byEuis.get(euiPair(device)) : undefined;
-  if (sameId && euiPair(sameId) === euiPair(device)) {
+  if (onTarget) {
     // On the target already. Left part-way by an earlier run of ours (its mark says how far):
     // finished now; otherwise it was moved before, and the source is left alone.
-    if (marker?.state === 'quieted' && absent.includes('ns')) {
-      // Deletion from the source comes only after the target verified: finish it.
-      plan.blockers = plan.blockers.filter((b) => !['source-incomplete', 'root-keys-unreadable', 'no-nwk-key', 'abp-session-unreadable'].includes(b.code));
-      plan.sourceChanges.splice(0, plan.sourceChanges.length, 'An earlier run of Stack Migrator moved it and was deleting it from the source: that deletion is finished now.');
-    } else if (marker?.state === 'quieted') {
+    if (marker?.state === 'quieted') {
       plan.sourceChanges.unshift('An earlier run of Stack Migrator left it part-way: the device on the target is checked (kept when complete, created again otherwise), then the source is retired as below.');
     } else {
       plan.status = 'already-migrated';

@@ -2,7 +2,7 @@
 // pause, resume and cancel, typed progress, a journal to resume from, and join watching.
 import { setMaxListeners } from 'node:events';
 import type { StackEvent } from '../stack/schemas.js';
-import { Journal, readJournal, type DeviceJournalState } from './journal.js';
+import { Journal, JournalMissingError, readJournal, type DeviceJournalState } from './journal.js';
 import { AdaptiveLimiter } from './limiter.js';
 import { targetDeviceId, type MigrationOptions } from './options.js';
 import { arrivalState, migrateDevice, type Outcome, type SourceSide, type TargetSide } from './pipeline.js';
@@ -108,7 +108,7 @@ export class MigrationRun {
       // damaged stops here, before anything is written to either side.
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
       if (!missing || config.resuming) {
-        throw missing ? new Error(`The run's journal ${config.journalPath} is missing, so where each device stands is not known. Nothing was changed. Start a new migration of the same devices instead: Stack Migrator recognises from the devices themselves what an earlier run did.`) : err;
+        throw missing ? new JournalMissingError(config.journalPath) : err;
       }
       this.prior = new Map();
     }

@@ -230,13 +230,3 @@ export function normalizeDevice(input: unknown): JsonObject {
   return (normalizeValue(input, '') as JsonObject | undefined) ?? {};
 }
 
-/** `host` of an address, as pkg/identityserver's getHost (scheme and port dropped). */
-export function hostOf(address: string): string {
-  let a = address;
-  const scheme = a.indexOf('://');
-  if (scheme >= 0) a = a.slice(scheme + 3).split('/')[0] ?? '';
-  if (a.startsWith('[')) return a.slice(1, a.indexOf(']'));
-  const colon = a.lastIndexOf(':');
-  if (colon >= 0 && a.indexOf(':') === colon) return a.slice(0, colon);
-  return a;
-}

@@ -4,7 +4,7 @@
 // pkg/joinserver/joinserver.go HandleJoin, pkg/networkserver/downlink.go (the
 // join-accept), and the events of pkg/{join,network,application}server/observability.go.
 import { randomBytes } from 'node:crypto';
-import { hostOf } from './codec.js';
+import { getHost } from './addresses.js';
 import { from104, useNwkKey } from './component-rules.js';
 import type { SimContext } from './context.js';
 import { JOIN_ERRORS, type SimError, errorDetails, registryNotFound } from './errors.js';
@@ -123,9 +123,9 @@ export function checkNonces(
 /** Whether a join_server_address names this deployment's Join Server (hosts compared without port). */
 function isLocalJoinServer(ctx: SimContext, app: Application, address: string | undefined): boolean {
   if (address === undefined) return true;
-  const host = hostOf(address);
+  const host = getHost(address);
   const appJs = app.record.join_server_address;
-  return host === hostOf(ctx.clusterHost) || (typeof appJs === 'string' && host === hostOf(appJs));
+  return host === getHost(ctx.clusterHost) || (typeof appJs === 'string' && host === getHost(appJs));
 }
 
 export function simulateJoin(ctx: SimContext, applicationId: string, deviceId: string, opts: JoinOptions = {}): JoinResult {

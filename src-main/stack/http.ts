@@ -136,9 +136,10 @@ export class Transport {
   async request<T>(spec: RequestSpec<T>): Promise<Response<T>> {
     let transient = 0;
     let limited = 0;
+    const paced = pacingUrl(spec);
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.send(spec, attempt);
+        return await this.send(spec, attempt, paced);
       } catch (err) {
         if (!(err instanceof StackError) || err.kind === 'aborted') throw err;
         let waitMs: number;
@@ -151,7 +152,7 @@ export class Transport {
           throw err;
         }
         for (const o of this.observers) o.onRetry?.({ route: spec.route, reason: err.message, waitMs, attempt });
-        if (err.isRateLimited) this.pacers.exhausted(spec.method, pacingUrl(spec));
+        if (err.isRateLimited) this.pacers.exhausted(spec.method, paced);
         try {
           await sleep(waitMs, spec.signal);
         } catch {
@@ -161,16 +162,16 @@ export class Transport {
     }
   }
 
-  private async send<T>(spec: RequestSpec<T>, attempt: number): Promise<Response<T>> {
+  private async send<T>(spec: RequestSpec<T>, attempt: number, paced: string): Promise<Response<T>> {
     const aborted = () => {
       throw transportError(spec.signal?.reason, { operation: spec.operation, url: spec.url, aborted: true });
     };
     if (this.cap) await this.cap.take(spec.signal).catch(aborted);
-    if (this.options.paceToRateLimit !== false) await this.pacers.take(spec.method, pacingUrl(spec), spec.signal).catch(aborted);
-    return this.sendNow(spec, attempt);
+    if (this.options.paceToRateLimit !== false) await this.pacers.take(spec.method, paced, spec.signal).catch(aborted);
+    return this.sendNow(spec, attempt, paced);
   }
 
-  private sendNow<T>(spec: RequestSpec<T>, attempt: number): Promise<Response<T>> {
+  private sendNow<T>(spec: RequestSpec<T>, attempt: number, paced: string): Promise<Response<T>> {
     const { method, url, operation } = spec;
     const timeoutMs = spec.timeoutMs ?? this.options.timeoutMs ?? 30_000;
     const started = performance.now();
@@ -182,7 +183,7 @@ export class Transport {
         route: spec.route, method, status, attempt, durationMs: performance.now() - started,
         rateLimit: headers ? rateLimitOf(headers) : undefined,
       };
-      this.pacers.observe(method, pacingUrl(spec), info.rateLimit);
+      this.pacers.observe(method, paced, info.rateLimit);
       for (const o of this.observers) o.onResponse?.(info);
     };
 

@@ -37,6 +37,3 @@ export const canonicalPhyVersion = (v: unknown) => canonical(PHY_NAMES, PHY_ALIA
 
 /** Whether a MAC version is LoRaWAN 1.1 (two root keys, three network session keys). */
 export const isMacV11 = (v: unknown) => canonicalMacVersion(v) === 'MAC_V1_1';
-
-/** LoRaWAN 1.0.4 and 1.1 devices increment DevNonce and check JoinNonce (LoRaWAN 1.0.4 §6.2.5). */
-export const checksJoinNonce = (v: unknown) => ['MAC_V1_0_4', 'MAC_V1_1'].includes(canonicalMacVersion(v) ?? '');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KeyRing, base32, impliedRights, requireApplication, tokenId } from '../../../src-main/sim/auth.js';
 import { DevAddrAllocator } from '../../../src-main/sim/dev-addr.js';
-import { getHost } from '../../../src-main/sim/handlers-is.js';
+import { getHost } from '../../../src-main/sim/addresses.js';
 import {
   RateLimiter,
   STORE_MAX_KEYS,

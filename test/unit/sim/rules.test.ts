@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hostOf, normalizeDevice } from '../../../src-main/sim/codec.js';
+import { getHost as hostOf } from '../../../src-main/sim/addresses.js';
+import { normalizeDevice } from '../../../src-main/sim/codec.js';
 import {
   IS_SETTABLE_TOP_LEVEL,
   WRAPPER_PATHS,
