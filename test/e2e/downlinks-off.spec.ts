@@ -2,9 +2,10 @@
 // the answer decides what the target gets (issue 10, point 1).
 import { expect, test } from '@playwright/test';
 import { StackClient } from '../../src-main/stack/client';
-import { startBackend, type Backend } from './support/backend';
-import { startSimPair, type SimPair } from './support/sims';
+import type { Backend } from './support/backend';
+import type { SimPair } from './support/sims';
 import { screenshot, sourceRow } from './support/ui';
+import { openWorkspace } from './support/workspace';
 
 let backend: Backend | undefined;
 let sims: SimPair | undefined;
@@ -17,23 +18,12 @@ test.afterEach(async () => {
 
 test('a device with downlinks off by the user is blocked until the plan says what the target does', async ({ page, baseURL }) => {
   test.setTimeout(90_000);
-  sims = await startSimPair({ devices: 6, seed: { mix: 'otaa' } });
+  ({ sims, backend } = await openWorkspace(page, baseURL as string, 6, { width: 1440, height: 1100 }));
   const { source, target } = sims;
   const quietId = 'dev-00002';
   const client = new StackClient({ isUrl: source.sim.url, clusterUrl: source.sim.url, apiKey: source.apiKey });
   await client.setDevice(source.appId, { ids: { device_id: quietId, application_ids: { application_id: source.appId } }, mac_settings: { schedule_downlinks: false } }, ['mac_settings.schedule_downlinks']);
   client.close();
-
-  backend = await startBackend({ baseURL: baseURL as string });
-  for (const [name, side] of [['Community Edition (simulated)', source], ['Cloud (simulated)', target]] as const) {
-    await backend.invoke('connections:add', { name, preset: { kind: 'custom', isUrl: side.sim.url, clusterUrl: side.sim.url }, apiKey: side.apiKey });
-  }
-  await backend.attach(page);
-  await page.setViewportSize({ width: 1440, height: 1100 });
-  await page.goto('/');
-  await page.getByLabel('Source connection').selectOption({ label: 'Community Edition (simulated)' });
-  await page.getByLabel('Target connection').selectOption({ label: 'Cloud (simulated)' });
-  await expect(page.getByTestId('source-count')).toHaveText('6 devices');
   await sourceRow(page, 'dev-00001').click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.getByRole('button', { name: 'Migrate 6 devices…' }).click();

@@ -3,6 +3,7 @@
 // target, review the plan, migrate, see every device join, and check both servers.
 import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { joinAsDevice } from '../../src-main/demo/workspace';
 import { startBackend, type Backend } from './support/backend';
 import { programmedAppKeys, startSimPair, type SimPair } from './support/sims';
 import { addCustomConnection, dragSelect, dropSelectionOnTarget, expectSelected, screenshot, sourceList, sourceRow, watchPage } from './support/ui';
@@ -88,10 +89,7 @@ test('add connections, drag-select 30 devices, drop them on the target, migrate,
 
   // The devices join the target as the real ones would: with the root key they were programmed
   // with (a LoRaWAN 1.1 device signs with its NwkKey) and their nonce memory.
-  for (const id of moved) {
-    const d = devices.get(id);
-    expect(target.sim.simulateJoin(target.appId, id, { key: d?.key, devNonce: (d?.lastDevNonce ?? 0) + 1, deviceLastJoinNonce: d?.lastJoinNonce ?? 0 }).accepted).toBe(true);
-  }
+  for (const id of moved) expect(joinAsDevice(target.sim, target.appId, id, devices.get(id)).accepted).toBe(true);
   await expect(page.getByTestId('count-joined')).toContainText('30', { timeout: 30_000 });
   await expect(page.getByTestId('run-state')).toHaveText('Finished');
   const rows = page.getByTestId('progress-rows').getByRole('listitem');

@@ -1,9 +1,9 @@
 // Pause, resume, cancel and retry the failed devices of a run.
 import { expect, test } from '@playwright/test';
-import { startBackend, type Backend } from './support/backend';
-import { startSimPair, type SimPair } from './support/sims';
+import type { Backend } from './support/backend';
+import type { SimPair } from './support/sims';
 import { sourceRow } from './support/ui';
-import type { Page } from '@playwright/test';
+import { openWorkspace } from './support/workspace';
 
 let backend: Backend | undefined;
 let sims: SimPair | undefined;
@@ -14,24 +14,9 @@ test.afterEach(async () => {
   sims = undefined;
 });
 
-async function openWorkspace(page: Page, baseURL: string, devices: number): Promise<SimPair> {
-  const pair = await startSimPair({ devices, seed: { mix: 'otaa' } });
-  backend = await startBackend({ baseURL });
-  for (const [name, side] of [['Community Edition (simulated)', pair.source], ['Cloud (simulated)', pair.target]] as const) {
-    await backend.invoke('connections:add', { name, preset: { kind: 'custom', isUrl: side.sim.url, clusterUrl: side.sim.url }, apiKey: side.apiKey });
-  }
-  await backend.attach(page);
-  await page.setViewportSize({ width: 1440, height: 900 });
-  await page.goto('/');
-  await page.getByLabel('Source connection').selectOption({ label: 'Community Edition (simulated)' });
-  await page.getByLabel('Target connection').selectOption({ label: 'Cloud (simulated)' });
-  await expect(page.getByTestId('source-count')).toHaveText(`${devices} devices`);
-  return pair;
-}
-
 test('a run can be paused, resumed and cancelled', async ({ page, baseURL }) => {
   test.setTimeout(90_000);
-  sims = await openWorkspace(page, baseURL as string, 100);
+  ({ sims, backend } = await openWorkspace(page, baseURL as string, 100));
   await sourceRow(page, 'dev-00001').click();
   await page.keyboard.press('ControlOrMeta+a');
   await page.getByRole('button', { name: 'Migrate 100 devices…' }).click();
@@ -66,7 +51,7 @@ test('a run can be paused, resumed and cancelled', async ({ page, baseURL }) => 
 
 test('failed devices can be retried', async ({ page, baseURL }) => {
   test.setTimeout(90_000);
-  sims = await openWorkspace(page, baseURL as string, 10);
+  ({ sims, backend } = await openWorkspace(page, baseURL as string, 10));
   await sourceRow(page, 'dev-00001').click();
   await sourceRow(page, 'dev-00003').click({ modifiers: ['Shift'] });
   await page.getByRole('button', { name: 'Migrate 3 devices…' }).click();

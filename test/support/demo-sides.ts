@@ -49,6 +49,9 @@ export function joinKeyOf(js: unknown, lorawanVersion: unknown): { key?: string;
   return app ? { key: app, slot: 'app_key' } : {};
 }
 
+/** What the device sends when it (re-)joins: its key (or another), its next DevNonce, the last JoinNonce it accepted. */
+export const asDevice = (p: Programmed, key = p.joinKey) => ({ key, devNonce: (p.lastDevNonce ?? 0) + 1, deviceLastJoinNonce: p.lastJoinNonce ?? 0 });
+
 export interface FleetOptions {
   devices?: number;
   mix?: 'mixed' | 'otaa' | 'abp' | 'varied';

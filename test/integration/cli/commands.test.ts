@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getAtPath } from '../../../src-main/stack/paths.js';
 import { startFleet, type Fleet } from '../../support/demo-sides.js';
-import { buildCli, connectionOf, keysOf, runCli, summaryOf } from '../../support/cli-process.js';
+import { buildCli, connectionOf, keysOf, runCli } from '../../support/cli-process.js';
 
 let cli: string;
 let fleet: Fleet | undefined;
@@ -19,14 +19,12 @@ afterEach(async () => {
 });
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sm-cli-test-'));
-const keys = keysOf;
-const conn = connectionOf;
 
 describe('migrate', () => {
   it('migrates every selected device and ends with the summary line (exit 0)', async () => {
     fleet = await startFleet({ devices: 12 });
     const runDir = join(tmp(), 'run');
-    const r = await runCli(cli, ['migrate', '--all', ...conn(fleet), '--abp-mode', 'keep-session', '--generate-keys', '--run-dir', runDir, '--json'], keys(fleet));
+    const r = await runCli(cli, ['migrate', '--all', ...connectionOf(fleet), '--abp-mode', 'keep-session', '--generate-keys', '--run-dir', runDir, '--json'], keysOf(fleet));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -40,7 +38,7 @@ describe('migrate', () => {
   it('exits 1 when a device fails, naming it and rolling it back', async () => {
     fleet = await startFleet({ devices: 4, mix: 'otaa' });
     fleet.target.failNext('ns.set', { status: 400, code: 3, times: 1 });
-    const r = await runCli(cli, ['migrate', '--all', ...conn(fleet), '--generate-keys', '--concurrency', '1', '--run-dir', join(tmp(), 'r')], keys(fleet));
+    const r = await runCli(cli, ['migrate', '--all', ...connectionOf(fleet), '--generate-keys', '--concurrency', '1', '--run-dir', join(tmp(), 'r')], keysOf(fleet));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/✗ dev-\d+: .*Network Server.*\(rolled back: the device stays on the source\)/);
     expect(r.stdout).toMatch(/Done: 3 migrated, 1 failed/);
@@ -55,7 +53,7 @@ describe('dry runs and plans', () => {
   it('--dry-run reads and plans but writes nothing on either side', async () => {
     fleet = await startFleet({ devices: 10 });
     fleet.source.resetCounters();
-    const r = await runCli(cli, ['migrate', '--all', ...conn(fleet), '--abp-mode', 'new-session', '--dry-run', '--json'], keys(fleet));
+    const r = await runCli(cli, ['migrate', '--all', ...connectionOf(fleet), '--abp-mode', 'new-session', '--dry-run', '--json'], keysOf(fleet));
     expect(r.code).toBe(0);
     expect(fleet.source.writeCount()).toBe(0);
     expect(fleet.target.writeCount()).toBe(0);
@@ -67,7 +65,7 @@ describe('dry runs and plans', () => {
 
   it('a plan with ABP devices and no mode is blocked (exit 2) and says why', async () => {
     fleet = await startFleet({ devices: 4, mix: 'abp' });
-    const r = await runCli(cli, ['migrate', '--all', ...conn(fleet)], keys(fleet));
+    const r = await runCli(cli, ['migrate', '--all', ...connectionOf(fleet)], keysOf(fleet));
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/choose whether they get a new session/);
     expect(fleet.source.writeCount() + fleet.target.writeCount()).toBe(0);
@@ -89,14 +87,14 @@ describe('bad input changes nothing', () => {
 
   it('a missing API key is a usage error that names the variable', async () => {
     fleet = await startFleet({ devices: 1 });
-    const r = await runCli(cli, ['plan', '--all', ...conn(fleet)], {});
+    const r = await runCli(cli, ['plan', '--all', ...connectionOf(fleet)], {});
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/set STACK_MIGRATOR_SOURCE_API_KEY/);
   });
 
   it('a wrong key is refused with a clear message and nothing is written', async () => {
     fleet = await startFleet({ devices: 3 });
-    const r = await runCli(cli, ['migrate', '--all', ...conn(fleet), '--abp-mode', 'keep-session'], { ...keys(fleet), STACK_MIGRATOR_TARGET_API_KEY: `NNSXS.${'Q'.repeat(8)}.${'W'.repeat(12)}` });
+    const r = await runCli(cli, ['migrate', '--all', ...connectionOf(fleet), '--abp-mode', 'keep-session'], { ...keysOf(fleet), STACK_MIGRATOR_TARGET_API_KEY: `NNSXS.${'Q'.repeat(8)}.${'W'.repeat(12)}` });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/API key was not accepted by 127\.0\.0\.1/);
     expect(r.stderr).not.toMatch(/NNSXS/);
@@ -106,7 +104,7 @@ describe('bad input changes nothing', () => {
   it('missing rights and an unknown target application block the plan', async () => {
     fleet = await startFleet({ devices: 3, sourceRights: ['RIGHT_APPLICATION_DEVICES_READ'] });
     const args = ['migrate', '--all', '--source', fleet.source.url, '--target', fleet.target.url, '--source-app', fleet.sourceApp, '--target-app', 'no-such-app', '--abp-mode', 'keep-session'];
-    const r = await runCli(cli, args, keys(fleet));
+    const r = await runCli(cli, args, keysOf(fleet));
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/source API key cannot read the devices’ root and session keys/);
     expect(fleet.source.writeCount() + fleet.target.writeCount()).toBe(0);
@@ -121,7 +119,7 @@ describe('bad input changes nothing', () => {
       JSON.stringify({ ids: { device_id: 'bad-key', dev_eui: '0004A30B001C0531', join_eui: '70B3D57ED0000000' }, lorawan_version: 'MAC_V1_0_3', lorawan_phy_version: 'PHY_V1_0_3_REV_A', frequency_plan_id: 'EU_863_870_TTN', supports_join: true, root_keys: { app_key: { key: 'nothex' } }, __proto__x: 1 }),
       '{"ids": {"device_id": "cut-short"',
     ].join('\n'));
-    const r = await runCli(cli, ['import', '--file', file, '--target', fleet.target.url, '--target-app', fleet.targetApp], keys(fleet));
+    const r = await runCli(cli, ['import', '--file', file, '--target', fleet.target.url, '--target-app', fleet.targetApp], keysOf(fleet));
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/device #2 .*invalid ids.device_id/);
     expect(r.stdout).toMatch(/device #2 .*invalid ids.dev_eui/);
@@ -138,7 +136,7 @@ describe('files', () => {
     fleet = await startFleet({ devices: 6, mix: 'otaa' });
     const file = join(tmp(), 'devices.json');
     const ids = fleet.source.listDeviceIds(fleet.sourceApp).filter((id) => fleet!.programmed.get(id)!.appKey);
-    const ex = await runCli(cli, ['export', '--source', fleet.source.url, '--source-app', fleet.sourceApp, '--devices', ids.join(','), '--out', file], keys(fleet));
+    const ex = await runCli(cli, ['export', '--source', fleet.source.url, '--source-app', fleet.sourceApp, '--devices', ids.join(','), '--out', file], keysOf(fleet));
     expect(ex.code).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -150,7 +148,7 @@ describe('files', () => {
       expect(d.root_keys.app_key.key).toBe(fleet.programmed.get(d.ids.device_id)!.appKey);
     }
     expect(fleet.source.writeCount()).toBe(0); // export changes nothing on the source
-    const im = await runCli(cli, ['import', '--file', file, '--target', fleet.target.url, '--target-app', fleet.targetApp, '--run-dir', join(tmp(), 'imp')], keys(fleet));
+    const im = await runCli(cli, ['import', '--file', file, '--target', fleet.target.url, '--target-app', fleet.targetApp, '--run-dir', join(tmp(), 'imp')], keysOf(fleet));
     expect(im.code).toBe(0);
     for (const id of ids) expect(getAtPath(fleet.target.inspect(fleet.targetApp, id)!.js, 'root_keys.app_key.key')).toBe(fleet.programmed.get(id)!.appKey);
   });
@@ -158,7 +156,7 @@ describe('files', () => {
   it('no API key and no device key appears in the journal, report, plan or manifest', async () => {
     fleet = await startFleet({ devices: 10 });
     const runDir = join(tmp(), 'run');
-    const r = await runCli(cli, ['migrate', '--all', ...conn(fleet), '--abp-mode', 'new-session', '--generate-keys', '--run-dir', runDir], keys(fleet));
+    const r = await runCli(cli, ['migrate', '--all', ...connectionOf(fleet), '--abp-mode', 'new-session', '--generate-keys', '--run-dir', runDir], keysOf(fleet));
     expect(r.code).toBe(0);
     const secrets = [fleet.sourceKey, fleet.targetKey];
     for (const p of fleet.programmed.values()) secrets.push(...[p.appKey, p.nwkKey, p.nwkSKey, p.appSKey].filter((k): k is string => Boolean(k)));

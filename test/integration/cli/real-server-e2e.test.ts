@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getAtPath } from '../../../src-main/stack/paths.js';
-import { joinKeyOf, startFleet, type Fleet } from '../../support/demo-sides.js';
+import { asDevice, joinKeyOf, startFleet, type Fleet } from '../../support/demo-sides.js';
 import { violations } from '../../support/fleet-invariants.js';
 import { buildCli, startCli, summaryOf } from '../../support/cli-process.js';
 
@@ -64,7 +64,7 @@ describe('a nam1-style migration with admin keys under faults', () => {
       if (!t) continue;
       if (getAtPath(t.ns, 'supports_join') === true) {
         const key = prog.joinKey ?? joinKeyOf(t.js, prog.lorawanVersion).key; // re-programmed: the new key
-        const r = f.target.simulateJoin(f.targetApp, id, { key, devNonce: (prog.lastDevNonce ?? 0) + 1, deviceLastJoinNonce: prog.lastJoinNonce ?? 0 });
+        const r = f.target.simulateJoin(f.targetApp, id, asDevice(prog, key));
         joined.set(id, r.accepted ? 'joined' : `refused: ${r.reason}`);
       } else if (!prog.multicast) {
         const r = f.target.simulateUplink(f.targetApp, id);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StackClient } from '../../../src-main/stack/client.js';
 import { getAtPath } from '../../../src-main/stack/paths.js';
-import { startFleet, type Fleet } from '../../support/demo-sides.js';
+import { asDevice, startFleet, type Fleet } from '../../support/demo-sides.js';
 import { violations } from '../../support/fleet-invariants.js';
 import { buildCli, connectionOf, keysOf, runCli, startCli, summaryOf } from '../../support/cli-process.js';
 
@@ -22,15 +22,13 @@ afterEach(async () => {
 });
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sm-rerun-'));
-const keys = keysOf;
-const conn = connectionOf;
 const ns = (f: Fleet, side: 'source' | 'target', id: string) => (side === 'source' ? f.source.inspect(f.sourceApp, id) : f.target.inspect(f.targetApp, id))?.ns;
 
 /** Every device joins the target with what it holds; returns those refused, with why. */
 function joinAll(f: Fleet): string[] {
   return f.source.listDeviceIds(f.sourceApp).flatMap((id) => {
     const p = f.programmed.get(id)!;
-    const r = f.target.simulateJoin(f.targetApp, id, { key: p.joinKey, devNonce: (p.lastDevNonce ?? 0) + 1, deviceLastJoinNonce: p.lastJoinNonce ?? 0 });
+    const r = f.target.simulateJoin(f.targetApp, id, asDevice(p));
     return r.accepted ? [] : [`${id}: ${r.reason}`];
   });
 }
@@ -40,7 +38,7 @@ describe('a new migrate after a run was killed', () => {
     fleet = await startFleet({ devices: 8, mix: 'otaa' });
     const f = fleet;
     f.target.setFaults({ latencyMs: 1500 }); // slow creates: the kill comes while devices are on their way
-    const first = startCli(cli, ['migrate', '--all', ...conn(f), '--json', '--run-dir', join(tmp(), 'first')], keys(f));
+    const first = startCli(cli, ['migrate', '--all', ...connectionOf(f), '--json', '--run-dir', join(tmp(), 'first')], keysOf(f));
     let out = '';
     await new Promise<void>((resolve) => {
       first.child.stdout!.on('data', (c) => {
@@ -55,7 +53,7 @@ describe('a new migrate after a run was killed', () => {
     const quieted = f.source.listDeviceIds(f.sourceApp).filter((id) => getAtPath(ns(f, 'source', id), 'mac_settings.schedule_downlinks') === false);
     expect(quieted.length).toBeGreaterThan(0); // the kill left quiet devices behind
 
-    const again = await runCli(cli, ['migrate', '--all', ...conn(f), '--json', '--run-dir', join(tmp(), 'second')], keys(f));
+    const again = await runCli(cli, ['migrate', '--all', ...connectionOf(f), '--json', '--run-dir', join(tmp(), 'second')], keysOf(f));
     expect(again.stderr).toBe('');
     expect(again.code).toBe(0);
     for (const id of f.source.listDeviceIds(f.sourceApp)) {
@@ -77,14 +75,14 @@ describe('a new migrate after a run was killed', () => {
     const f = fleet;
     // Every retirement fails (the key lost its right, say): verified on the target, not retired.
     f.source.failNext('js.set', { status: 403, code: 7, times: 4 });
-    const first = await runCli(cli, ['migrate', '--all', ...conn(f), '--concurrency', '1', '--run-dir', join(tmp(), 'first')], keys(f));
+    const first = await runCli(cli, ['migrate', '--all', ...connectionOf(f), '--concurrency', '1', '--run-dir', join(tmp(), 'first')], keysOf(f));
     expect(first.code).toBe(1);
     for (const id of f.source.listDeviceIds(f.sourceApp)) {
       expect(getAtPath(f.source.inspect(f.sourceApp, id)!.js, 'root_keys.app_key.key')).toBe(f.programmed.get(id)!.appKey);
     }
 
     const runDir = join(tmp(), 'second');
-    const again = await runCli(cli, ['migrate', '--all', ...conn(f), '--json', '--run-dir', runDir], keys(f));
+    const again = await runCli(cli, ['migrate', '--all', ...connectionOf(f), '--json', '--run-dir', runDir], keysOf(f));
     expect(again.code).toBe(0);
     expect(summaryOf(again.stdout)).toMatchObject({ migrated: 4, failed: 0 });
     for (const id of f.source.listDeviceIds(f.sourceApp)) {
@@ -96,7 +94,7 @@ describe('a new migrate after a run was killed', () => {
     f.source.resetCounters();
     f.target.resetCounters();
     const thirdDir = join(tmp(), 'third');
-    const third = await runCli(cli, ['migrate', '--all', ...conn(f), '--json', '--run-dir', thirdDir], keys(f));
+    const third = await runCli(cli, ['migrate', '--all', ...connectionOf(f), '--json', '--run-dir', thirdDir], keysOf(f));
     expect(third.code).toBe(0);
     expect(f.source.writeCount() + f.target.writeCount()).toBe(0);
     const report = JSON.parse(readFileSync(join(thirdDir, 'report.json'), 'utf8')) as { devices: { source_device_id: string; outcome: string }[] };
@@ -113,12 +111,12 @@ describe('downlinks the user turned off on the source', () => {
     await c.setDevice(f.sourceApp, { ids: { device_id: id, application_ids: { application_id: f.sourceApp } }, mac_settings: { schedule_downlinks: false } }, ['mac_settings.schedule_downlinks']);
     c.close();
 
-    const asked = await runCli(cli, ['migrate', '--devices', id, ...conn(f)], keys(f));
+    const asked = await runCli(cli, ['migrate', '--devices', id, ...connectionOf(f)], keysOf(f));
     expect(asked.code).toBe(2);
     expect(asked.stdout + asked.stderr).toMatch(/Downlinks are turned off on the source, and not by Stack Migrator/);
     expect(f.target.listDeviceIds(f.targetApp)).toEqual([]);
 
-    const kept = await runCli(cli, ['migrate', '--devices', id, ...conn(f), '--downlinks-off', 'keep'], keys(f));
+    const kept = await runCli(cli, ['migrate', '--devices', id, ...connectionOf(f), '--downlinks-off', 'keep'], keysOf(f));
     expect(kept.code).toBe(0);
     expect(getAtPath(ns(f, 'target', id), 'mac_settings.schedule_downlinks')).toBe(false);
 
@@ -126,7 +124,7 @@ describe('downlinks the user turned off on the source', () => {
     const c2 = new StackClient({ isUrl: f.source.url, clusterUrl: f.source.clusterUrl, apiKey: f.sourceKey });
     await c2.setDevice(f.sourceApp, { ids: { device_id: other, application_ids: { application_id: f.sourceApp } }, mac_settings: { schedule_downlinks: false } }, ['mac_settings.schedule_downlinks']);
     c2.close();
-    const on = await runCli(cli, ['migrate', '--devices', other, ...conn(f), '--downlinks-off', 'turn-on'], keys(f));
+    const on = await runCli(cli, ['migrate', '--devices', other, ...connectionOf(f), '--downlinks-off', 'turn-on'], keysOf(f));
     expect(on.code).toBe(0);
     expect(getAtPath(ns(f, 'target', other), 'mac_settings.schedule_downlinks')).toBeUndefined();
   });

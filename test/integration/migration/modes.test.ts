@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getAtPath } from '../../../src-main/stack/paths.js';
-import { part, startFleet, type Fleet } from '../../support/demo-sides.js';
+import { asDevice, part, startFleet, type Fleet } from '../../support/demo-sides.js';
 import { migrate } from '../../support/run-migration.js';
 
 let fleet: Fleet | undefined;
@@ -43,7 +43,7 @@ describe('OTAA, rotating the source AppKey (the default)', () => {
       expect(getAtPath(s.js, 'root_keys.app_key.key')).toMatch(/^[0-9A-F]{32}$/);
       expect(getAtPath(s.js, 'root_keys.app_key.key')).not.toBe(prog.appKey);
       // The device, with its programmed key, can join the target and no longer the source.
-      const device = { key: prog.joinKey, devNonce: (prog.lastDevNonce ?? 0) + 1, deviceLastJoinNonce: prog.lastJoinNonce ?? 0 };
+      const device = asDevice(prog);
       expect(f.target.simulateJoin(f.targetApp, id, device).accepted).toBe(true);
       expect(f.source.simulateJoin(f.sourceApp, id, device).accepted).toBe(false);
     }

@@ -14,7 +14,7 @@ import { StackClient } from '../../../src-main/stack/client.js';
 import { getAtPath } from '../../../src-main/stack/paths.js';
 import { anySchema } from '../../../src-main/stack/schemas.js';
 import { startSimulator, type Simulator } from '../../../src-main/sim/index.js';
-import { startFleet, type Fleet } from '../../support/demo-sides.js';
+import { asDevice, startFleet, type Fleet } from '../../support/demo-sides.js';
 import { violations } from '../../support/fleet-invariants.js';
 import { migrate } from '../../support/run-migration.js';
 
@@ -139,7 +139,7 @@ describe('4. the Join Server\'s nonce state', () => {
         expect(getAtPath(js(fleet, 'target', id), f), `${id} ${f}`).toEqual(getAtPath(src.js, f));
       }
       // The device: its key, its next DevNonce, and the last JoinNonce it accepted from the source.
-      const joined = fleet.target.simulateJoin(fleet.targetApp, id, { key: prog.joinKey, devNonce: (prog.lastDevNonce ?? 0) + 1, deviceLastJoinNonce: prog.lastJoinNonce ?? 0 });
+      const joined = fleet.target.simulateJoin(fleet.targetApp, id, asDevice(prog));
       expect(joined.accepted, `${id} (${prog.lorawanVersion}, JoinNonce ${prog.lastJoinNonce}): ${joined.reason}`).toBe(true);
       expect(joined.joinNonce).toBe((prog.lastJoinNonce ?? 0) + 1);
     }
@@ -160,7 +160,7 @@ describe('5. joins are seen where the cluster publishes them', () => {
     await finished;
     for (const id of manifest.deviceIds) {
       const prog = f.programmed.get(id)!;
-      expect(f.target.simulateJoin(f.targetApp, id, { key: prog.joinKey, devNonce: (prog.lastDevNonce ?? 0) + 1, deviceLastJoinNonce: prog.lastJoinNonce ?? 0 }).accepted).toBe(true);
+      expect(f.target.simulateJoin(f.targetApp, id, asDevice(prog)).accepted).toBe(true);
     }
     const deadline = Date.now() + 10_000;
     while ([...run.states.values()].some((s) => s !== 'joined') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -1,21 +1,9 @@
 // Injected TTS errors: failNext with a namespace/name, the real errors it knows
 // by name, and abortRate (pkg/redis transaction_failed without the write).
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../../src-main/sim/index.js';
-import { ALL, APP_KEY, call, createOtaa } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { APP_KEY, call, createOtaa, simulatorPerTest } from './helpers.js';
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function setup(opts: Parameters<typeof startSimulator>[0] = {}): Promise<{ s: Simulator; key: string }> {
-  const s = await startSimulator(opts);
-  sim = s;
-  s.addApplication('app');
-  return { s, key: s.createApiKey('app', ALL) };
-}
+const setup = simulatorPerTest();
 
 const rateLimitHeaders = (res: { headers: Headers }) => [...res.headers.keys()].filter((h) => h.startsWith('x-rate-limit'));
 

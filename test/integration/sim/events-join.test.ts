@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../../src-main/sim/index.js';
-import { ALL, APP_KEY, call, createOtaa, errorName } from './helpers.js';
+import { ALL, APP_KEY, call, createOtaa, errorName, openStream } from './helpers.js';
 
 let sim: Simulator;
 let key: string;
@@ -12,69 +12,11 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-interface Stream {
-  events: any[];
-  next(name: string, timeoutMs?: number): Promise<any>;
-  close(): void;
-}
-
-/** Opens POST /events the way the JS SDK does and collects `result`s. */
-async function openStream(k: string, body: unknown, accept = 'text/event-stream'): Promise<Stream> {
-  const controller = new AbortController();
-  const res = await fetch(`${sim.url}/api/v3/events`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${k}`, Accept: accept },
-    body: JSON.stringify(body),
-    signal: controller.signal,
-  });
-  if (res.status !== 200) throw Object.assign(new Error(`stream ${res.status}`), { status: res.status, body: await res.json() });
-  const events: any[] = [];
-  const waiters: Array<() => void> = [];
-  const delimiter = accept.includes('text/event-stream') ? '\n\n' : '\n';
-  (async () => {
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        const parts = buffer.split(delimiter);
-        buffer = parts.pop() ?? '';
-        for (const p of parts) {
-          if (p.trim() === '') continue;
-          events.push(JSON.parse(p).result);
-          for (const w of waiters.splice(0)) w();
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    events,
-    async next(name, timeoutMs = 2000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const found = events.find((e) => e.name === name);
-        if (found) return found;
-        if (Date.now() > deadline) throw new Error(`no ${name} event; got ${events.map((e) => e.name).join(', ')}`);
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve);
-          setTimeout(resolve, 50);
-        });
-      }
-    },
-    close: () => controller.abort(),
-  };
-}
-
 const deviceIds = (dev: string) => ({ device_ids: { device_id: dev, application_ids: { application_id: 'app' } } });
 
 describe('event stream', () => {
   it('starts with events.stream.start and delivers device lifecycle events', async () => {
-    const stream = await openStream(key, { identifiers: [{ application_ids: { application_id: 'app' } }] });
+    const stream = await openStream(sim.url, key, { identifiers: [{ application_ids: { application_id: 'app' } }] });
     try {
       expect((await stream.next('events.stream.start')).identifiers).toEqual([{ application_ids: { application_id: 'app' } }]);
       await createOtaa(sim, key, 'app', 'evt-1', '70B3D57ED0000401');
@@ -93,7 +35,7 @@ describe('event stream', () => {
 
   it('delivers the join events of a device and its first uplink', async () => {
     await createOtaa(sim, key, 'app', 'evt-2', '70B3D57ED0000402');
-    const stream = await openStream(key, { identifiers: [deviceIds('evt-2')], names: ['js.join.accept', 'as.up.join.forward', 'as.up.data.forward', 'ns.up.data.process'] });
+    const stream = await openStream(sim.url, key, { identifiers: [deviceIds('evt-2')], names: ['js.join.accept', 'as.up.join.forward', 'as.up.data.forward', 'ns.up.data.process'] });
     let join: ReturnType<Simulator['simulateJoin']>;
     try {
       join = sim.simulateJoin('app', 'evt-2', { appKey: APP_KEY.toLowerCase() });
@@ -119,7 +61,7 @@ describe('event stream', () => {
 
   it('hides traffic from keys without TRAFFIC_READ and replays history with tail', async () => {
     const devicesOnly = sim.createApiKey('app', ['RIGHT_APPLICATION_DEVICES_READ']);
-    const stream = await openStream(devicesOnly, { identifiers: [{ application_ids: { application_id: 'app' } }], tail: 3 });
+    const stream = await openStream(sim.url, devicesOnly, { identifiers: [{ application_ids: { application_id: 'app' } }], tail: 3 });
     try {
       await stream.next('events.stream.start');
       // The tail replays the last matching events from before the stream opened.
@@ -137,7 +79,7 @@ describe('event stream', () => {
   it('replays events after a timestamp', async () => {
     const since = new Date(Date.now() - 1).toISOString();
     await call(sim, key, 'PUT', '/applications/app/devices/evt-1', { end_device: { name: 'renamed' }, field_mask: { paths: ['name'] } });
-    const stream = await openStream(key, { identifiers: [deviceIds('evt-1')], after: since, names: ['end_device.update'] });
+    const stream = await openStream(sim.url, key, { identifiers: [deviceIds('evt-1')], after: since, names: ['end_device.update'] });
     try {
       const update = await stream.next('end_device.update');
       expect(update.data.value).toEqual(['name']);
@@ -147,7 +89,7 @@ describe('event stream', () => {
   });
 
   it('delivers newline-delimited JSON without Accept: text/event-stream', async () => {
-    const stream = await openStream(key, { identifiers: [deviceIds('evt-1')] }, 'application/json');
+    const stream = await openStream(sim.url, key, { identifiers: [deviceIds('evt-1')] }, 'application/json');
     try {
       await stream.next('events.stream.start');
     } finally {
@@ -175,7 +117,7 @@ describe('simulated joins', () => {
   });
 
   it('rejects a join with the wrong AppKey', async () => {
-    const stream = await openStream(key, { identifiers: [deviceIds('join-1')] });
+    const stream = await openStream(sim.url, key, { identifiers: [deviceIds('join-1')] });
     try {
       const res = sim.simulateJoin('app', 'join-1', { appKey: '00112233445566778899AABBCCDDEEFF' });
       expect(res).toMatchObject({ accepted: false, reason: 'mic_mismatch' });

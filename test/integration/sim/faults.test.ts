@@ -1,22 +1,10 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../../src-main/sim/index.js';
-import { ALL, call, errorName } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { ALL, call, errorName, simulatorPerTest } from './helpers.js';
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function setup(opts: Parameters<typeof startSimulator>[0] = {}): Promise<{ s: Simulator; key: string }> {
-  const s = await startSimulator(opts);
-  sim = s;
-  s.addApplication('app');
-  return { s, key: s.createApiKey('app', ALL) };
-}
+const setup = simulatorPerTest();
 
 describe('server basics', () => {
   it('binds 127.0.0.1 on a random port and serves the cluster host', async () => {
@@ -43,10 +31,8 @@ describe('server basics', () => {
   });
 
   it('uses a given cluster host in the application addresses', async () => {
-    const s = await startSimulator({ clusterHost: 'eu1.cloud.example.test' });
-    sim = s;
-    s.addApplication('app');
-    const res = await call(s, s.createApiKey('app', ALL), 'GET', '/applications/app?field_mask=join_server_address');
+    const { s, key } = await setup({ clusterHost: 'eu1.cloud.example.test' });
+    const res = await call(s, key, 'GET', '/applications/app?field_mask=join_server_address');
     expect(res.body.join_server_address).toBe('eu1.cloud.example.test');
   });
 
@@ -79,7 +65,6 @@ describe('server basics', () => {
     // close() ends open streams instead of waiting for them (a hang would time the test out).
     await s.close();
     controller.abort();
-    sim = undefined;
   });
 
   it('serves many concurrent requests', async () => {

@@ -1,72 +1,10 @@
 // The Identity Server and the cluster (JS/NS/AS) on separate hosts, as on
 // nam1/au1 where the IS is on eu1: routes, shared state, per-host events.
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../../../src-main/sim/index.js';
-import { ALL, APP_KEY, type ApiResponse } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Simulator } from '../../../src-main/sim/index.js';
+import { APP_KEY, callAt, openStream, simulatorPerTest } from './helpers.js';
 
-let sim: Simulator | undefined;
-afterEach(async () => {
-  await sim?.close();
-  sim = undefined;
-});
-
-async function setup(opts: Parameters<typeof startSimulator>[0] = {}): Promise<{ s: Simulator; key: string }> {
-  const s = await startSimulator({ separateCluster: true, ...opts });
-  sim = s;
-  s.addApplication('app');
-  return { s, key: s.createApiKey('app', ALL) };
-}
-
-async function callAt(base: string, key: string | undefined, method: string, path: string, body?: unknown): Promise<ApiResponse> {
-  const res = await fetch(`${base}/api/v3${path}`, {
-    method,
-    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let parsed: any;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, body: parsed, text };
-}
-
-/** An event stream that collects `result`s (text/event-stream). */
-async function openStream(base: string, key: string, body: unknown) {
-  const controller = new AbortController();
-  const res = await fetch(`${base}/api/v3/events`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${key}`, Accept: 'text/event-stream' },
-    body: JSON.stringify(body),
-    signal: controller.signal,
-  });
-  expect(res.status).toBe(200);
-  const events: any[] = [];
-  void (async () => {
-    const reader = res.body!.getReader();
-    const decoder = new TextDecoder();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        const parts = buffer.split('\n\n');
-        buffer = parts.pop() ?? '';
-        for (const p of parts) if (p.trim() !== '') events.push(JSON.parse(p).result);
-      }
-    } catch {
-      // aborted
-    }
-  })();
-  return {
-    names: () => events.filter((e) => e.name !== 'events.stream.start').map((e) => e.name as string),
-    events,
-    close: () => controller.abort(),
-  };
-}
+const setup = simulatorPerTest({ separateCluster: true });
 
 const settle = () => new Promise((r) => setTimeout(r, 100));
 const ids = { device_id: 'dev-1', dev_eui: '70B3D57ED0000001', join_eui: '70B3D57ED0000000' };
@@ -103,8 +41,7 @@ describe('IS and cluster on separate hosts', () => {
   });
 
   it('keeps one host without the option', async () => {
-    const s = await startSimulator();
-    sim = s;
+    const { s } = await setup({ separateCluster: false });
     expect(s.clusterUrl).toBe(s.url);
     expect(s.clusterHost).toBe(`127.0.0.1:${s.port}`);
   });
@@ -182,10 +119,7 @@ describe('IS and cluster on separate hosts', () => {
   });
 
   it('keeps every event on one stream without the option', async () => {
-    const s = await startSimulator();
-    sim = s;
-    s.addApplication('app');
-    const key = s.createApiKey('app', ALL);
+    const { s, key } = await setup({ separateCluster: false });
     const stream = await openStream(s.url, key, { identifiers: [{ application_ids: { application_id: 'app' } }] });
     await createOtaaSplit(s, key);
     await settle();
@@ -212,7 +146,6 @@ describe('IS and cluster on separate hosts', () => {
   it('closes both servers', async () => {
     const { s } = await setup();
     await s.close();
-    sim = undefined;
     await expect(fetch(`${s.url}/api/v3/auth_info`)).rejects.toThrow();
     await expect(fetch(`${s.clusterUrl}/api/v3/ns/dev_addr`)).rejects.toThrow();
   });
