@@ -88,16 +88,11 @@ const APPLICATION_ORDERS = new Set(['', 'application_id', '-application_id', 'na
 export function listApplications(ctx: SimContext, req: ApiRequest): Reply {
   const mask = queryFieldMask(req.query);
   checkAllowed('ApplicationRegistry.List', mask);
-  let limit = uintParam(req.query, 'limit');
-  if (limit > 1000) throw validation('limit', 'value must be less than or equal to 1000');
-  const page = Math.max(1, uintParam(req.query, 'page'));
-  const order = req.query.get('order') ?? '';
-  if (!APPLICATION_ORDERS.has(order)) throw validation('order', `value must be in list [${[...APPLICATION_ORDERS].join(' ')}]`);
+  const { limit, page, order } = listParams(req.query, APPLICATION_ORDERS);
   const c = caller(ctx, req);
   if (c.kind === 'none' || c.key.owner.type !== 'user' || !c.user) return ok({});
   const user = c.user;
   requireUser(c, user.id, R.USER_APPLICATIONS_LIST);
-  if (limit === 0) limit = 100; // the IS's default pagination limit
   const field = order.replace(/^-/, '');
   const key = (id: string): string => {
     if (field === '' || field === 'application_id') return id;
@@ -118,6 +113,16 @@ export function listApplications(ctx: SimContext, req: ApiRequest): Reply {
   return ok(applications.length > 0 ? { applications } : {}, { 'X-Total-Count': String(ids.length) });
 }
 
+/** A List request's paging and order, validated as the IS does: `limit` above 1000 is an error, 0 means 100; `page` 0 means 1. */
+function listParams(query: URLSearchParams, orders: ReadonlySet<string>): { limit: number; page: number; order: string } {
+  const limit = uintParam(query, 'limit');
+  if (limit > 1000) throw validation('limit', 'value must be less than or equal to 1000');
+  const page = Math.max(1, uintParam(query, 'page'));
+  const order = query.get('order') ?? '';
+  if (!orders.has(order)) throw validation('order', `value must be in list [${[...orders].join(' ')}]`);
+  return { limit: limit === 0 ? 100 : limit, page, order }; // 100: the IS's default pagination limit
+}
+
 function uintParam(query: URLSearchParams, name: string): number {
   const raw = query.get(name);
   if (raw === null || raw === '') return 0;
@@ -131,13 +136,8 @@ export function listDevices(ctx: SimContext, req: ApiRequest): Reply {
   const appId = requireParam(req.params.app, 'application_id');
   const mask = queryFieldMask(req.query);
   checkAllowed('EndDeviceRegistry.List', mask);
-  let limit = uintParam(req.query, 'limit');
-  if (limit > 1000) throw validation('limit', 'value must be less than or equal to 1000');
-  const page = Math.max(1, uintParam(req.query, 'page'));
-  const order = req.query.get('order') ?? '';
-  if (!LIST_ORDERS.has(order)) throw validation('order', `value must be in list [${[...LIST_ORDERS].join(' ')}]`);
+  const { limit, page, order } = listParams(req.query, LIST_ORDERS);
   requireApplication(caller(ctx, req), appId, R.DEVICES_READ);
-  if (limit === 0) limit = 100; // the IS's default pagination limit
   const app = ctx.store.app(appId);
   if (!app) return ok({}, { 'X-Total-Count': '0' });
   const ids = ctx.store.ordered(app, order);
