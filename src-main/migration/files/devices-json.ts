@@ -1,11 +1,8 @@
 // devices.json: the JSON stream of end devices that `ttn-lw-migrate` writes and
 // `ttn-lw-cli end-devices create` and the Console's importer read.
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { syncFolder } from '../../files/atomic-write.js';
+import { writeAtomic } from '../../files/atomic-write.js';
 import { describePosition, JsonStreamError, JsonStreamSplitter } from '../../stack/json-stream.js';
 import { deleteAtPath, findForbiddenKey, getAtPath, isObject, type JsonObject } from '../../stack/paths.js';
 import { DEV_ADDR_PATTERN, EUI_PATTERN, ID_PATTERN, KEY_PATTERN, type EndDevice } from '../../stack/schemas.js';
@@ -76,20 +73,10 @@ export function toExportedDevice(device: EndDevice, withSession: boolean): JsonO
   return copy;
 }
 
-/**
- * Writes devices.json with mode 0600 (it holds device keys), atomically: into a new file in
- * the same folder, renamed over the destination once complete and on disk. Whatever is at
- * the destination is replaced, never written through: a symbolic link there is replaced by
- * the file, its target left untouched. A failure half-way leaves the destination as it was.
- */
+/** Writes devices.json with mode 0600 (it holds device keys), atomically (writeAtomic). */
 export async function writeDevicesJson(path: string, devices: AsyncIterable<JsonObject> | Iterable<JsonObject>): Promise<number> {
-  const folder = dirname(path);
-  const tmp = join(folder, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  // 'wx': created here and now (O_EXCL), so never an existing file or a link planted in its place.
-  const handle = await open(tmp, 'wx', 0o600);
   let n = 0;
-  try {
-    await handle.chmod(0o600);
+  await writeAtomic(path, async (handle) => {
     let pending: string[] = [];
     let size = 0;
     for await (const d of devices) {
@@ -104,15 +91,7 @@ export async function writeDevicesJson(path: string, devices: AsyncIterable<Json
       }
     }
     if (pending.length > 0) await handle.write(pending.join(''));
-    await handle.sync();
-    await handle.close();
-    await rename(tmp, path);
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await syncFolder(folder);
+  });
   return n;
 }
 
