@@ -6,11 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { faultsSuite, throughputSuite } from './migration.js';
 import { rateLimitSuite } from './ratelimit.js';
+import { arrivalsSuite } from './arrivals.js';
 import { loadAverage, machine, type SuiteResult } from './lib/results.js';
 import { SimHost } from './lib/sim-client.js';
 import { markdownReport, terminalTable } from './lib/report.js';
 
-const SUITES = ['throughput', 'ratelimit', 'faults', 'memory', 'renderer'] as const;
+const SUITES = ['throughput', 'ratelimit', 'faults', 'memory', 'renderer', 'arrivals'] as const;
 type Suite = (typeof SUITES)[number];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -40,7 +41,7 @@ async function main() {
   const loadAtStart = loadAverage();
   const results: SuiteResult[] = [];
   const errors: string[] = [];
-  const host = suites.some((s) => ['throughput', 'ratelimit', 'faults'].includes(s)) ? new SimHost() : undefined;
+  const host = suites.some((s) => ['throughput', 'ratelimit', 'faults', 'arrivals'].includes(s)) ? new SimHost() : undefined;
   try {
     for (const suite of suites) {
       console.log(`\n▶ ${suite}`);
@@ -50,6 +51,7 @@ async function main() {
         else if (suite === 'faults') results.push(await faultsSuite(host!));
         else if (suite === 'memory') results.push(await childSuite('memory', ['--expose-gc']));
         else if (suite === 'renderer') results.push(await childSuite('renderer', []));
+        else if (suite === 'arrivals') results.push(await arrivalsSuite(host!));
         console.log(`  (${results.at(-1)!.seconds.toFixed(0)} s)`);
       } catch (err) {
         const message = err instanceof Error ? err.stack ?? err.message : String(err);

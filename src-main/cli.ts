@@ -6,6 +6,7 @@ import { retireDevices } from './cli/commands/retire.js';
 import { exportDevices } from './cli/commands/export.js';
 import { runSim } from './cli/commands/sim.js';
 import { runDemo } from './cli/commands/demo.js';
+import { checkRunArrivals } from './cli/commands/arrivals.js';
 import { StackError } from './stack/errors.js';
 import { DeviceCreateError } from './stack/device-writer.js';
 import { redact } from './logging/redact.js';
@@ -19,6 +20,8 @@ Commands:
   plan      Check rights and devices and show what a migration would do (writes nothing)
   migrate   Migrate devices from a source to a target application
   resume    Continue an interrupted run:            resume --run-dir DIR
+  arrivals  Which moved devices joined the target, and what to do about the others:
+                                                    arrivals --run-dir DIR [--json]
   retire    Remove re-programmed ABP devices from the source: retire --run-dir DIR --devices a,b | --all
   export    Write a devices.json of source devices:  export --source URL --source-app APP --all --out FILE [--with-session]
   import    Create the devices of a devices.json on a target: import --file FILE --target URL --target-app APP
@@ -44,6 +47,12 @@ Selection and options:
   --dry-run  --concurrency N (default adaptive)  --max-rate N (requests/s per deployment)
   --run-dir DIR  --wait-joins SECONDS  --json
 
+Re-join triggers (OTAA; a downlink on the source before it is quieted):
+  --trigger-rejoin      each device gets the command of its model from the library
+                        (built-ins, the app's saved commands, or --trigger-library FILE)
+  --trigger-command NAME | --trigger-fport N --trigger-payload HEX   one command for all
+  --trigger-wait SECONDS   how long the source may take to send it (default 900)
+
 Exit codes: 0 all selected devices migrated; 1 some failed; 2 usage error or blocked plan.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -62,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
     case 'import': return importFile(flags, out);
     case 'sim': return runSim(flags, out, flags.devices);
     case 'demo': return runDemo(flags, out, flags.devices);
+    case 'arrivals': return checkRunArrivals(flags);
     default: throw new UsageError(`unknown command "${command}"`);
   }
 }

@@ -94,6 +94,11 @@ if (!app.requestSingleInstanceLock()) {
         const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
         return result.canceled ? undefined : result.filePath;
       },
+      openDialog: async ({ filters }) => {
+        const options = { defaultPath: app.getPath('documents'), filters, properties: ['openFile' as const] };
+        const result = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+        return result.canceled ? undefined : result.filePaths[0];
+      },
     });
     registerIpcHandlers(ipcMain, handlers, {
       trustedContents: () => mainWindow?.webContents,

@@ -5,6 +5,10 @@ import { connectionTargetSchema, type ConnectionTarget } from '../stack/connecti
 import { migrationOptionsSchema, type MigrationOptions } from '../migration/options.js';
 import { CONCURRENCY_RANGE } from '../migration/run-dir.js';
 import { ID_PATTERN } from '../stack/schemas.js';
+import type { z } from 'zod';
+import type { triggerOptionsSchema } from '../triggers/commands.js';
+
+type TriggerOptionsInput = z.input<typeof triggerOptionsSchema>;
 
 export class UsageError extends Error {}
 
@@ -23,6 +27,8 @@ export const FLAGS = {
   file: { type: 'string' }, port: { type: 'string' }, app: { type: 'string' }, 'latency-ms': { type: 'string' },
   'rate-limit': { type: 'string' }, 'error-rate': { type: 'string' }, 'drop-rate': { type: 'string' }, admin: { type: 'boolean' },
   seed: { type: 'string' }, 'separate-cluster': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'trigger-rejoin': { type: 'boolean' }, 'trigger-command': { type: 'string' }, 'trigger-fport': { type: 'string' },
+  'trigger-payload': { type: 'string' }, 'trigger-wait': { type: 'string' }, 'trigger-library': { type: 'string' },
 } as const;
 
 export type Flags = ReturnType<typeof parse>['values'];
@@ -31,10 +37,11 @@ type FlagName = keyof typeof FLAGS;
 const side = (s: 'source' | 'target') => [s, `${s}-is`, `${s}-cluster`, `${s}-app`, `${s}-connection`] as const;
 const COMMON = ['json', 'help'] as const;
 const RUN = ['otaa-source-action', 'abp-mode', 'downlinks-off', 'id-prefix', 'generate-keys', 'dry-run', 'concurrency', 'max-rate', 'run-dir', 'wait-joins', 'ca', 'insecure-http'] as const;
+const TRIGGER = ['trigger-rejoin', 'trigger-command', 'trigger-fport', 'trigger-payload', 'trigger-wait', 'trigger-library'] as const;
 /** The flags each command uses. A flag given to a command that would ignore it is a usage error. */
 const COMMAND_FLAGS: Record<string, readonly FlagName[]> = {
-  plan: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN],
-  migrate: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN],
+  plan: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER],
+  migrate: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER],
   import: [...COMMON, ...side('target'), 'file', ...RUN],
   // The run folder holds the deployments, options and rate cap; the keys come from the environment or a saved connection.
   resume: [...COMMON, 'run-dir', 'source-connection', 'target-connection', 'concurrency', 'wait-joins', 'insecure-http'],
@@ -42,6 +49,7 @@ const COMMAND_FLAGS: Record<string, readonly FlagName[]> = {
   export: [...COMMON, ...side('source'), 'devices', 'all', 'out', 'with-session', 'ca', 'insecure-http'],
   sim: [...COMMON, 'port', 'devices', 'app', 'latency-ms', 'rate-limit', 'error-rate', 'drop-rate', 'admin', 'seed', 'separate-cluster'],
   demo: [...COMMON, 'devices', 'separate-cluster', 'run-dir'],
+  arrivals: [...COMMON, 'run-dir', 'source-connection', 'target-connection', 'insecure-http'],
 };
 const KNOWN = new Set(Object.values(COMMAND_FLAGS).flat());
 
@@ -119,8 +127,9 @@ export function requireFlag(flags: Flags, name: 'source-app' | 'target-app' | 'r
   return v;
 }
 
-export function optionsFromFlags(flags: Flags): MigrationOptions {
+export function optionsFromFlags(flags: Flags, trigger?: TriggerOptionsInput): MigrationOptions {
   const parsed = migrationOptionsSchema.safeParse({
+    ...(trigger ? { trigger } : {}),
     otaaSourceAction: flags['otaa-source-action'],
     abpMode: flags['abp-mode'],
     idMapping: flags['id-prefix'] ? { kind: 'prefix', prefix: flags['id-prefix'] } : { kind: 'same' },

@@ -10,6 +10,8 @@ export const INVOKE_CHANNELS = [
   'devices:list', 'devices:details', 'devices:export',
   'plan:create',
   'run:start', 'run:pause', 'run:resume', 'run:cancel', 'run:retry-failed', 'run:retire', 'run:list-unfinished', 'run:resume-unfinished',
+  'run:history', 'arrivals:check', 'arrivals:save', 'arrivals:trigger-again',
+  'triggers:list', 'triggers:save', 'triggers:export', 'triggers:import',
   'report:save', 'sheet:save',
   'demo:start', 'demo:stop',
 ] as const satisfies readonly InvokeChannel[];

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { migrationOptionsSchema } from '../migration/options.js';
 import { progressEventSchema } from '../migration/progress.js';
+import { triggerCommandSchema } from '../triggers/commands.js';
+import { arrivalsReportSchema } from '../arrivals/schema.js';
 
 export const IPC_CONTRACT_VERSION = 1;
 
@@ -70,6 +72,12 @@ export const devicePlanViewSchema = z.object({
   blockers: z.array(issueSchema),
   warnings: z.array(issueSchema),
   sourceChanges: z.array(z.string()),
+  /**
+   * The re-join trigger the device gets when the plan triggers re-joins: a command, or null
+   * when none is known for its model (it must be power-cycled). Absent: no trigger asked, or
+   * the device does not join (ABP, multicast).
+   */
+  trigger: z.object({ name: z.string(), fPort: z.number(), payloadHex: z.string() }).nullable().optional(),
 });
 export const planViewSchema = z.object({
   planId: id,
@@ -78,7 +86,11 @@ export const planViewSchema = z.object({
   blockers: z.array(issueSchema),
   warnings: z.array(issueSchema),
   devices: z.array(devicePlanViewSchema),
-  counts: z.object({ ready: z.number(), blocked: z.number(), alreadyMigrated: z.number(), otaa: z.number(), abp: z.number() }),
+  counts: z.object({
+    ready: z.number(), blocked: z.number(), alreadyMigrated: z.number(), otaa: z.number(), abp: z.number(),
+    /** With a trigger plan: ready devices that get a command, and those with none known. */
+    triggerKnown: z.number().optional(), triggerUnknown: z.number().optional(),
+  }),
 });
 export type PlanView = z.infer<typeof planViewSchema>;
 
@@ -134,7 +146,14 @@ export const invokeChannels = {
     request: z.object({ source: ref, target: ref, deviceIds: z.array(deviceId).min(1).max(100_000), options: migrationOptionsSchema }),
     response: z.object({ plan: planViewSchema }),
   },
-  'run:start': { request: z.object({ planId: id, concurrency: z.number().int().min(1).max(256).optional() }), response: z.object({ run: runInfoSchema }) },
+  'run:start': {
+    request: z.object({
+      planId: id, concurrency: z.number().int().min(1).max(256).optional(),
+      /** The user confirmed the downlinks the plan sends (required when it triggers re-joins). */
+      confirmTriggers: z.boolean().optional(),
+    }),
+    response: z.object({ run: runInfoSchema }),
+  },
   'run:pause': { request: z.object({ runId: id }), response: empty },
   'run:resume': { request: z.object({ runId: id }), response: empty },
   'run:cancel': { request: z.object({ runId: id }), response: empty },
@@ -142,6 +161,23 @@ export const invokeChannels = {
   'run:retire': { request: z.object({ runId: id, deviceIds: z.array(deviceId).min(1).max(100_000) }), response: z.object({ retired: z.array(z.string()), failed: z.array(z.string()) }) },
   'run:list-unfinished': { request: empty, response: z.object({ runs: z.array(runInfoSchema) }) },
   'run:resume-unfinished': { request: z.object({ runId: id }), response: z.object({ run: runInfoSchema }) },
+  /** Every run of the app in its data folder, newest first (finished ones too). */
+  'run:history': { request: empty, response: z.object({ runs: z.array(runInfoSchema) }) },
+  /** Did each migrated device of the run join the target; is the source still hearing it. */
+  'arrivals:check': { request: z.object({ runId: id }), response: z.object({ report: arrivalsReportSchema }) },
+  'arrivals:save': { request: z.object({ runId: id, format: z.enum(['csv', 'json']) }), response: saved },
+  /** A second trigger, the user's explicit choice, for devices of a finished run. */
+  'arrivals:trigger-again': {
+    request: z.object({ runId: id, deviceIds: z.array(deviceId).min(1).max(100_000) }),
+    response: z.object({ queued: z.array(z.string()), failed: z.array(z.object({ deviceId: z.string(), error: z.string() })) }),
+  },
+  /** The trigger command library: built-ins (builtIn: true) and the user's. */
+  'triggers:list': { request: empty, response: z.object({ commands: z.array(triggerCommandSchema) }) },
+  /** Saves the user's commands (built-ins are never saved); answers the whole library. */
+  'triggers:save': { request: z.object({ commands: z.array(triggerCommandSchema).max(500) }), response: z.object({ commands: z.array(triggerCommandSchema) }) },
+  'triggers:export': { request: empty, response: saved },
+  /** Adds the commands of a library file the user picks (same name replaces). */
+  'triggers:import': { request: empty, response: z.union([z.object({ commands: z.array(triggerCommandSchema) }), z.object({ cancelled: z.literal(true) })]) },
   'report:save': { request: z.object({ runId: id, format: z.enum(['json', 'csv']) }), response: saved },
   'sheet:save': { request: z.object({ runId: id }), response: saved },
   'devices:export': { request: ref.extend({ deviceIds: z.array(deviceId).min(1).max(100_000), withSession: z.boolean() }), response: saved },

@@ -16,11 +16,15 @@ import { runHandlers } from './runs.js';
 import { unfinishedRunHandlers } from './unfinished-runs.js';
 import { reportHandlers } from './reports.js';
 import { DemoWorkspaceHolder, demoHandlers } from './demo.js';
+import { triggerHandlers } from './triggers.js';
+import { arrivalHandlers } from './arrivals.js';
 
 export interface HandlerDeps {
   userDataDir: string;
   secrets: SecretStore;
   saveDialog(opts: { defaultName: string; filters: { name: string; extensions: string[] }[] }): Promise<string | undefined>;
+  /** The file the user picks to open (undefined: cancelled). */
+  openDialog(opts: { filters: { name: string; extensions: string[] }[] }): Promise<string | undefined>;
   openExternal(url: string): Promise<void>;
   emit<C extends EventChannel>(channel: C, payload: EventOf<C>): void;
   appVersion: string;
@@ -79,6 +83,8 @@ export function createIpcHandlers(given: HandlerDeps): { handlers: Handlers; dis
     ...unfinishedRunHandlers(ctx),
     ...reportHandlers(ctx),
     ...demoHandlers(ctx),
+    ...triggerHandlers(ctx),
+    ...arrivalHandlers(ctx),
   };
   let disposed: Promise<void> | undefined;
   return {

@@ -66,6 +66,7 @@ export function planView(planId: string, plan: Plan): PlanView {
       sourceId: d.sourceId, targetId: d.targetId, status: d.status, blockers: safeIssues(d.blockers), warnings: safeIssues(d.warnings), sourceChanges: d.sourceChanges,
       ...(d.devEui ? { devEui: d.devEui } : {}), ...(d.activation ? { activation: d.activation } : {}),
       ...(d.lorawanVersion ? { lorawanVersion: d.lorawanVersion } : {}), ...(d.frequencyPlanId ? { frequencyPlanId: d.frequencyPlanId } : {}),
+      ...(d.trigger !== undefined ? { trigger: d.trigger && { name: d.trigger.name, fPort: d.trigger.fPort, payloadHex: d.trigger.payloadHex } } : {}),
     })),
   };
 }

@@ -14,7 +14,7 @@ type Channels = 'run:start' | 'run:pause' | 'run:resume' | 'run:cancel' | 'run:r
 export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
   const { runs } = ctx;
   return {
-    'run:start': async ({ planId, concurrency }) => {
+    'run:start': async ({ planId, concurrency, confirmTriggers }) => {
       const stored = ctx.plans.get(planId);
       if (!stored) throw notFound('This plan is no longer available: create the plan again.');
       const { plan } = stored;
@@ -22,6 +22,9 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       const { ready, blocked, alreadyOnTarget } = planSelection(plan);
       if (ready.length === 0) throw conflict(`No device of the plan is ready to migrate (${plan.counts.blocked} blocked, ${plan.counts.alreadyMigrated} already migrated).`);
       if (runs.anyRunning()) throw conflict('A run is in progress: wait for it to finish or cancel it first.');
+      if (plan.options.trigger && (plan.counts.triggerKnown ?? 0) > 0 && confirmTriggers !== true) {
+        throw conflict(`The plan sends a re-join trigger downlink to ${plan.counts.triggerKnown} device(s): confirm the triggers to start.`);
+      }
       const side: RunSide = {
         version: 1, demo: stored.demo,
         source: { connectionId: stored.source.connectionId, applicationId: stored.source.applicationId, name: stored.source.name },

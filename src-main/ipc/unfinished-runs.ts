@@ -13,7 +13,8 @@ import { labelOf, openRunSides, type RunSide } from './run-registry.js';
 /** Where a device stands after its last journaled step (in the words of the progress events). */
 const STATE_OF_STEP: Record<StepName, DeviceState> = {
   quieting: 'quieting', quieted: 'quieting', creating: 'creating', created: 'creating', verified: 'verifying',
-  retiring: 'retiring', retired: 'waiting-join', 'awaiting-reprogram': 'awaiting-reprogram', joined: 'joined',
+  retiring: 'retiring', rotated: 'retiring', 'trigger-pushing': 'triggering', 'trigger-queued': 'trigger-queued', 'trigger-sent': 'trigger-sent',
+  retired: 'waiting-join', 'awaiting-reprogram': 'awaiting-reprogram', joined: 'joined',
   skipped: 'skipped', cancelled: 'cancelled', failed: 'failed',
 };
 /** Steps after which nothing is left to do for a device in this run. */

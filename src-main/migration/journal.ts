@@ -12,6 +12,10 @@ export const STEP_NAMES = [
   'created',
   'verified', // target read back and matches: from here on the source keys are never read again
   'retiring', // about to rotate keys / delete on the source
+  'rotated', // with a trigger: the source's root keys replaced, its downlinks still off
+  'trigger-pushing', // about to push the trigger on the source (downlinks off: a pushed one stays queued)
+  'trigger-queued', // the trigger is in the source's queue: never pushed again; downlinks then turned on
+  'trigger-sent', // the source reported it sent (or the device was seen on the target)
   'retired',
   'awaiting-reprogram', // ABP new-session: source kept (quiet) until the user confirms
   'joined',
@@ -40,6 +44,10 @@ export const deviceFactsSchema = z.object({
   multicast: z.boolean().optional(),
   /** New keys were generated on the target: the device must be re-programmed (sheet). */
   reprogram: z.boolean().optional(),
+  /** The re-join trigger this device gets (a command, not a secret). */
+  trigger: z.object({ name: z.string(), fPort: z.number(), payloadHex: z.string() }).optional(),
+  /** The trigger was not sent within the wait (the source was quieted with it still queued). */
+  triggerNotSent: z.boolean().optional(),
 });
 export type DeviceFacts = z.infer<typeof deviceFactsSchema>;
 

@@ -1,6 +1,7 @@
 // The choices a person makes for a migration; one schema shared by the CLI, IPC and the runner.
 import { z } from 'zod';
 import { ID_PATTERN } from '../stack/schemas.js';
+import { triggerOptionsSchema } from '../triggers/commands.js';
 
 export const otaaSourceActionSchema = z.enum(['rotate-keys', 'delete']);
 export const abpModeSchema = z.enum(['new-session', 'keep-session']);
@@ -23,6 +24,11 @@ export const migrationOptionsSchema = z.object({
    * keeps them off, or gets them on. No default: such a device is blocked until the user says.
    */
   sourceDownlinksOff: z.enum(['keep-off', 'turn-on']).optional(),
+  /**
+   * Trigger the re-join of OTAA devices with a downlink on the source, before it is quieted
+   * (absent: no trigger; the source is quieted first, as without it).
+   */
+  trigger: triggerOptionsSchema.optional(),
 });
 export type MigrationOptions = z.output<typeof migrationOptionsSchema>;
 export type MigrationOptionsInput = z.input<typeof migrationOptionsSchema>;

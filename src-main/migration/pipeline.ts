@@ -15,9 +15,13 @@ import { joinableWith, presentRootKeys, rootKeysToGenerate } from './join-state.
 import { markerOf, roomForMarker, type SourceMarker } from './source-marker.js';
 import { downlinksBeforeOf, markSource, quietSource, restoreSource, retireSource, type StackSource } from './source-side.js';
 import { differences, isKeyPath } from './verify.js';
-import type { DeviceState } from './progress.js';
+import { arrivalState, type DeviceState } from './progress.js';
+import { chooseTrigger, type VersionIds } from '../triggers/commands.js';
+import type { TriggerWaits } from './trigger.js';
+import { finishEarlierTrigger, triggerThenRetire, type TriggerPhaseInput } from './trigger-phase.js';
 
 export { retireSource } from './source-side.js';
+export { arrivalState } from './progress.js';
 
 export type SourceSide = StackSource | { kind: 'file'; devices: ReadonlyMap<string, EndDevice> };
 
@@ -37,6 +41,10 @@ export interface PipelineContext {
   /** Aborts reads and stops the device at the next step boundary (writes run to their end). */
   signal: AbortSignal;
   emit(deviceId: string, state: DeviceState, detail?: { error?: string; targetId?: string }): void;
+  /** The run's trigger waits (when its plan triggers re-joins from a stack source). */
+  triggers?: TriggerWaits;
+  /** Work on the device that goes on after its worker is free (the trigger's wait): its outcome replaces the first. */
+  later(deviceId: string, work: Promise<Outcome>): void;
 }
 
 export type Outcome = 'migrated' | 'awaiting-reprogram' | 'failed' | 'cancelled' | 'skipped';
@@ -54,6 +62,8 @@ interface Attempt {
   alreadyRetired?: boolean;
   /** An earlier run was deleting the device from the source: finish that. */
   finishDeletion?: boolean;
+  /** An earlier run pushed the device's re-join trigger: quiet the source, never push again. */
+  finishTrigger?: boolean;
 }
 
 /** Migrates (or resumes) one device; never throws: failures become a journaled outcome. */
@@ -74,7 +84,7 @@ export async function migrateDevice(ctx: PipelineContext, sourceId: string, prio
       await createAndVerify(ctx, sourceId, facts, attempt, created, () => (created = true));
       verified = true;
     }
-    return await retire(ctx, sourceId, facts, attempt);
+    return await retire(ctx, sourceId, facts, attempt, prior?.history ?? []);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (verified) {
@@ -177,6 +187,11 @@ async function createAndVerify(
     // Once retired, the source's keys are no longer the device's: keep what the first attempt saw.
     rootKeys: marker && marker.state !== 'quieted' && facts.rootKeys ? facts.rootKeys : presentRootKeys(source),
   });
+  // The plan's trigger for this device, fixed at its first attempt (the journal keeps it).
+  if (ctx.options.trigger && ctx.source.kind === 'stack' && facts.activation === 'otaa' && !facts.multicast && facts.trigger === undefined) {
+    const command = chooseTrigger(ctx.options.trigger, source.version_ids as VersionIds | undefined);
+    if (command) facts.trigger = { name: command.name, fPort: command.fPort, payloadHex: command.payloadHex };
+  }
 
   // An earlier run moved the device (or handed it over for re-programming), or was deleting
   // it from the source (the NS part is gone: deletion comes only after the target verified):
@@ -189,6 +204,7 @@ async function createAndVerify(
     }
     facts.downlinksBefore = downlinksBeforeOf(facts) ?? marker!.before;
     attempt.alreadyRetired = marker!.state === 'retired';
+    attempt.finishTrigger = marker!.state === 'triggered' && !deleting;
     attempt.finishDeletion = deleting;
     journal.stepSoon(sourceId, 'verified');
     return;
@@ -291,7 +307,7 @@ async function removeOwnTargetDevice(ctx: PipelineContext, facts: Partial<Device
 }
 
 /** Retires the source registration; the source keys are never read here (they may be rotated already). */
-async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>, attempt: Attempt): Promise<Outcome> {
+async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<DeviceFacts>, attempt: Attempt, history: DeviceJournalState['history']): Promise<Outcome> {
   const { journal } = ctx;
   if (ctx.source.kind === 'file') {
     await journal.step(sourceId, 'retired', { facts: { retireAction: 'none' } });
@@ -315,6 +331,9 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
   // source's JS (it has none there): its source registration is deleted.
   const externalKeys = facts.activation === 'otaa' && facts.reprogram === true;
   const action = attempt.finishDeletion ? 'delete' : facts.activation === 'otaa' && !externalKeys ? ctx.options.otaaSourceAction : 'delete';
+  const phase: TriggerPhaseInput = { ctx, source: ctx.source, sourceId, facts, action, history, onJoinServer: attempt.onJoinServer ?? false };
+  if (attempt.finishTrigger) return finishEarlierTrigger(phase);
+  if (ctx.triggers && facts.trigger && facts.activation === 'otaa' && !externalKeys && !attempt.finishDeletion) return triggerThenRetire(phase, ctx.triggers);
   await journal.step(sourceId, 'retiring', { facts: { retireAction: action } });
   ctx.emit(sourceId, 'retiring');
   await retireSource(ctx.source, sourceId, facts, action, attempt.read, attempt.onJoinServer);
@@ -323,5 +342,3 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
   return 'migrated';
 }
 
-/** After the move: wait for the device's join or first uplink, unless it sends none (multicast). */
-export const arrivalState = (facts: Partial<DeviceFacts>): DeviceState => (facts.multicast ? 'moved' : 'waiting-join');

@@ -10,6 +10,7 @@ import { MARKER_KEY, MAX_ATTRIBUTES, markerOf, roomForMarker } from './source-ma
 import { activationOf, downlinkSettingOf, isLoRaWAN11, redactKeys, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type ServerAddresses } from './shape.js';
 import type { SourceSide } from './pipeline.js';
 import { mapLimit } from './concurrency.js';
+import { chooseTrigger, type TriggerCommand, type VersionIds } from '../triggers/commands.js';
 
 export interface DevicePlan {
   sourceId: string;
@@ -26,6 +27,8 @@ export interface DevicePlan {
   target?: EndDevice;
   /** What happens on the source, in words. */
   sourceChanges: string[];
+  /** With a trigger plan: the command this device gets, or null when none is known (power-cycle it). */
+  trigger?: TriggerCommand | null;
 }
 
 export interface Plan {
@@ -36,7 +39,7 @@ export interface Plan {
   blockers: PlanIssue[];
   warnings: PlanIssue[];
   devices: DevicePlan[];
-  counts: { ready: number; blocked: number; alreadyMigrated: number; otaa: number; abp: number };
+  counts: { ready: number; blocked: number; alreadyMigrated: number; otaa: number; abp: number; triggerKnown?: number; triggerUnknown?: number };
 }
 
 export interface PlanInput {
@@ -74,7 +77,7 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   ]);
   const rotatesKeys = options.otaaSourceAction === 'rotate-keys';
   if (source.kind === 'stack') {
-    const r = checkRights('source', sourceRights, { rotatesKeys });
+    const r = checkRights('source', sourceRights, { rotatesKeys, triggers: options.trigger !== undefined });
     blockers.push(...r.blockers);
     warnings.push(...r.warnings);
   }
@@ -120,6 +123,9 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
       ready: count((d) => d.status === 'ready'), blocked: count((d) => d.status === 'blocked'),
       alreadyMigrated: count((d) => d.status === 'already-migrated'),
       otaa: count((d) => d.activation === 'otaa'), abp: count((d) => d.activation === 'abp'),
+      ...(options.trigger ? {
+        triggerKnown: count((d) => d.status === 'ready' && Boolean(d.trigger)), triggerUnknown: count((d) => d.status === 'ready' && d.trigger === null),
+      } : {}),
     },
   };
 }
@@ -208,10 +214,25 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
       }
     }
     plan.sourceChanges.push('Downlinks turned off before the move (restored if the move fails).');
-    if (keysReadable) plan.sourceChanges.push(options.otaaSourceAction === 'rotate-keys'
-      ? `After the target is verified: ${present.map((n) => (n === 'app_key' ? 'AppKey' : 'NwkKey')).join(' and ')} replaced by random keys, so it can no longer join the source.`
-      : 'After the target is verified: deleted from the source.');
-    warn('otaa-rejoin', 'The device keeps its current session on the source until it joins again: a power cycle or a downlink may be needed to trigger the join.');
+    const keyNames = present.map((n) => (n === 'app_key' ? 'AppKey' : 'NwkKey')).join(' and ');
+    const trigger = options.trigger && keysReadable && input.source.kind === 'stack' && device.multicast !== true
+      ? chooseTrigger(options.trigger, device.version_ids as VersionIds | undefined) ?? null
+      : undefined;
+    if (trigger !== undefined) plan.trigger = trigger;
+    if (trigger) {
+      plan.sourceChanges.push(
+        `After the target is verified: ${keyNames} replaced by random keys (it can no longer join the source), the re-join trigger “${trigger.name}” (FPort ${trigger.fPort}, ${trigger.payloadHex}) queued unconfirmed, and downlinks turned on until it is sent (at most ${Math.round(options.trigger!.waitSeconds / 60)} min); then ${options.otaaSourceAction === 'rotate-keys' ? 'downlinks off again' : 'deleted from the source'}.`,
+      );
+      warn('otaa-trigger', `Re-join triggered with “${trigger.name}”: a class A device gets it after its next uplink; The Things Network allows about 10 downlinks per device a day.`);
+    } else {
+      if (keysReadable) plan.sourceChanges.push(options.otaaSourceAction === 'rotate-keys'
+        ? `After the target is verified: ${keyNames} replaced by random keys, so it can no longer join the source.`
+        : 'After the target is verified: deleted from the source.');
+      if (trigger === null) {
+        const model = getAtPath(device, 'version_ids.model_id');
+        warn('no-trigger', `No re-join trigger is known for its model${typeof model === 'string' ? ` (${String(getAtPath(device, 'version_ids.brand_id'))}/${model})` : ' (it names none)'}: power-cycle it to make it join the target, or add a command for its model.`);
+      } else warn('otaa-rejoin', 'The device keeps its current session on the source until it joins again: a power cycle or a downlink may be needed to trigger the join.');
+    }
   } else {
     if (!options.abpMode) block('abp-mode-missing', 'ABP device: choose a mode (new session, or keep DevAddr and keys).');
     else if (options.abpMode === 'keep-session') {
@@ -229,7 +250,9 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
   if (onTarget) {
     // On the target already. Left part-way by an earlier run of ours (its mark says how far):
     // finished now; otherwise it was moved before, and the source is left alone.
-    if (marker?.state === 'quieted') {
+    if (marker?.state === 'triggered') {
+      plan.sourceChanges.splice(0, plan.sourceChanges.length, 'An earlier run of Stack Migrator moved it and sent its re-join trigger: the source\u2019s downlinks are turned off (or it is deleted) now; no trigger is sent again.');
+    } else if (marker?.state === 'quieted') {
       plan.sourceChanges.unshift('An earlier run of Stack Migrator left it part-way: the device on the target is checked (kept when complete, created again otherwise), then the source is retired as below.');
     } else {
       plan.status = 'already-migrated';

@@ -7,6 +7,7 @@ export const RIGHT = {
   write: 'RIGHT_APPLICATION_DEVICES_WRITE',
   writeKeys: 'RIGHT_APPLICATION_DEVICES_WRITE_KEYS',
   traffic: 'RIGHT_APPLICATION_TRAFFIC_READ',
+  trafficDown: 'RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE',
   all: 'RIGHT_APPLICATION_ALL',
 } as const;
 
@@ -25,13 +26,18 @@ interface Need {
 }
 
 /** What each side's key must be able to do, and why (shown to the user as is). */
-export function rightsNeeded(side: 'source' | 'target', opts: { rotatesKeys: boolean; fromFile?: boolean }): Need[] {
+export function rightsNeeded(side: 'source' | 'target', opts: { rotatesKeys: boolean; fromFile?: boolean; triggers?: boolean }): Need[] {
   if (side === 'source') {
+    const triggers: Need[] = opts.triggers ? [
+      { right: RIGHT.trafficDown, why: 'queue the re-join trigger downlinks', blocking: true },
+      { right: RIGHT.traffic, why: 'see when a trigger is sent (without it each device waits the full time before its downlinks are turned off)', blocking: false },
+    ] : [];
     return [
       { right: RIGHT.read, why: 'read the devices', blocking: true },
       { right: RIGHT.readKeys, why: 'read the devices\u2019 root and session keys', blocking: true },
       { right: RIGHT.write, why: 'turn off the source\u2019s downlinks and retire the devices', blocking: true },
-      ...(opts.rotatesKeys ? [{ right: RIGHT.writeKeys, why: 'replace the AppKey on the source after the move', blocking: true }] : []),
+      ...(opts.rotatesKeys || opts.triggers ? [{ right: RIGHT.writeKeys, why: 'replace the AppKey on the source after the move', blocking: true }] : []),
+      ...triggers,
     ];
   }
   return [
@@ -45,7 +51,7 @@ export function rightsNeeded(side: 'source' | 'target', opts: { rotatesKeys: boo
 }
 
 /** Missing rights as blockers and warnings for one side. */
-export function checkRights(side: 'source' | 'target', rights: readonly string[], opts: { rotatesKeys: boolean }): { blockers: PlanIssue[]; warnings: PlanIssue[] } {
+export function checkRights(side: 'source' | 'target', rights: readonly string[], opts: { rotatesKeys: boolean; triggers?: boolean }): { blockers: PlanIssue[]; warnings: PlanIssue[] } {
   const blockers: PlanIssue[] = [];
   const warnings: PlanIssue[] = [];
   for (const need of rightsNeeded(side, opts)) {

@@ -1,9 +1,12 @@
 // Typed progress of a run, for the CLI now and the desktop app over IPC.
 import { z } from 'zod';
+import type { DeviceFacts } from './journal.js';
 
 export const deviceStateSchema = z.enum([
   // moved: on the target and the source retired, with nothing to wait for (a multicast device sends no uplinks)
-  'queued', 'reading', 'quieting', 'creating', 'verifying', 'retiring', 'waiting-join', 'moved', 'joined',
+  // triggering: pushing the re-join trigger on the source; trigger-queued: in the source's queue,
+  // waiting for the device's next uplink; trigger-sent: the source sent it
+  'queued', 'reading', 'quieting', 'creating', 'verifying', 'retiring', 'triggering', 'trigger-queued', 'trigger-sent', 'waiting-join', 'moved', 'joined',
   'awaiting-reprogram', 'failed', 'rolled-back', 'cancelled', 'skipped', 'blocked',
 ]);
 export type DeviceState = z.infer<typeof deviceStateSchema>;
@@ -37,3 +40,6 @@ export const progressEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string(), at: z.number() }),
 ]);
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
+
+/** After the move: wait for the device's join or first uplink, unless it sends none (multicast). */
+export const arrivalState = (facts: Partial<DeviceFacts>): DeviceState => (facts.multicast ? 'moved' : 'waiting-join');

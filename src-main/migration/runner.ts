@@ -8,6 +8,7 @@ import { targetDeviceId, type MigrationOptions } from './options.js';
 import { arrivalState, migrateDevice, type Outcome, type SourceSide, type TargetSide } from './pipeline.js';
 import type { DeviceState, ProgressEvent } from './progress.js';
 import { JoinWatcher } from './watch.js';
+import { TriggerWaits } from './trigger.js';
 
 export interface RunConfig {
   runDir: string;
@@ -57,12 +58,18 @@ export class MigrationRun {
   private journalOpen = false;
   /** Devices seen arriving on the target before they reached "waiting-join". */
   private readonly arrived = new Set<string>();
+  /** Trigger waits of this run (its plan triggers re-joins), and the work that finishes them. */
+  private readonly triggers: TriggerWaits | undefined;
+  private readonly laterWork = new Set<Promise<void>>();
   readonly done: Promise<RunSummary>;
 
   constructor(private readonly config: RunConfig) {
     const fixed = config.concurrency !== undefined;
     this.limiter = new AdaptiveLimiter({ initial: config.concurrency ?? 8, min: 1, max: config.concurrency ?? 64, fixed });
     for (const id of config.deviceIds) this.states.set(id, 'queued');
+    if (config.options.trigger && config.source.kind === 'stack') {
+      this.triggers = new TriggerWaits(config.source, (message) => config.onEvent({ type: 'notice', level: 'warning', message, at: Date.now() }));
+    }
     // Every request in flight listens on the run's signal: many at once is expected.
     setMaxListeners(0, this.abort.signal);
     this.done = this.run();
@@ -86,6 +93,8 @@ export class MigrationRun {
   /** Stops starting devices; devices in flight are rolled back unless already verified. */
   cancel(): void {
     this.abort.abort(new Error('cancelled'));
+    // Devices waiting for their trigger to go out: the source is quieted now.
+    this.triggers?.cancelAll();
     this.resume();
     this.emitRun('cancelling');
   }
@@ -140,6 +149,8 @@ export class MigrationRun {
       }
     };
     await Promise.all(Array.from({ length: config.concurrency ?? 64 }, worker));
+    // Devices whose trigger is still on its way hold the run open (their workers are free).
+    while (this.laterWork.size > 0) await Promise.all([...this.laterWork]);
     for (const id of queue) if (!this.outcomes.has(id)) this.outcomes.set(id, 'not-started');
     this.journalOpen = false;
     await this.journal.close();
@@ -175,6 +186,13 @@ export class MigrationRun {
     return {
       source: config.source, target: config.target, journal: this.journal, options: config.options, signal: this.abort.signal,
       emit: (deviceId: string, state: DeviceState, detail: { error?: string; targetId?: string } = {}) => this.setState(deviceId, state, detail),
+      triggers: this.triggers,
+      later: (deviceId: string, work: Promise<Outcome>) => {
+        const tracked: Promise<void> = work.then((outcome) => {
+          this.outcomes.set(deviceId, outcome);
+        }).finally(() => this.laterWork.delete(tracked));
+        this.laterWork.add(tracked);
+      },
     };
   }
 
@@ -197,7 +215,11 @@ export class MigrationRun {
       if (!sourceId) return;
       const state = this.states.get(sourceId);
       if (state === 'waiting-join' || state === 'awaiting-reprogram') void this.journalJoined(sourceId, event);
-      else if (state !== 'joined') this.arrived.add(sourceId);
+      else if (state !== 'joined') {
+        this.arrived.add(sourceId);
+        // Its trigger got through: the source is quieted now rather than at the time limit.
+        this.triggers?.arrived(sourceId);
+      }
     }, (message) => this.config.onEvent({ type: 'notice', level: 'warning', message, at: Date.now() }));
   }
 

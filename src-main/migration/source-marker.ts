@@ -15,15 +15,18 @@ export const MAX_ATTRIBUTES = 10;
  *   source's root keys may even be replaced already (a crash right after the rotation).
  * - `retired`: the target was verified and the source's root keys replaced: moved.
  * - `reprogram`: an ABP device with a new session on the target, waiting to be re-programmed.
+ * - `triggered`: the target was verified, the source's root keys replaced, and a re-join
+ *   trigger may be in the source's queue (its downlinks on for it): never pushed again; what
+ *   is left is quieting (or deleting) the source.
  */
-export type MarkerState = 'quieted' | 'retired' | 'reprogram';
+export type MarkerState = 'quieted' | 'retired' | 'reprogram' | 'triggered';
 export interface SourceMarker {
   state: MarkerState;
   /** schedule_downlinks as the user had it before our quieting. */
   before: DownlinkSetting;
 }
 
-const MARKER_PATTERN = /^(quieted|retired|reprogram) downlinks=(on|off|unset)\b/;
+const MARKER_PATTERN = /^(quieted|retired|reprogram|triggered) downlinks=(on|off|unset)\b/;
 
 export function formatMarker(m: SourceMarker): string {
   return `${m.state} downlinks=${m.before} (set by Stack Migrator while it moves this device; do not edit)`;

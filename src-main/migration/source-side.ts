@@ -90,8 +90,18 @@ export async function retireSource(
     await source.client.deleteDevice(source.appId, sourceId);
     return;
   }
+  if (!(await rotateRootKeys(source, sourceId, facts, onJoinServer))) return;
+  const before = downlinksBeforeOf(facts);
+  if (before) await markSource(source, sourceId, facts, { state: 'retired', before }, known);
+}
+
+/**
+ * Replaces every root key the source's Join Server holds by a random one; false when the JS
+ * no longer has the device (deleted by hand: a PUT would bring it back as a stub).
+ */
+export async function rotateRootKeys(source: StackSource, sourceId: string, facts: Partial<DeviceFacts>, onJoinServer: boolean): Promise<boolean> {
   if (!onJoinServer && !(await source.client.getDevicePart('js', source.appId, sourceId, ['root_keys.root_key_id'], { tolerateNotFound: true }))) {
-    return; // nothing left that could join there
+    return false; // nothing left that could join there
   }
   const names: readonly RootKeyName[] = facts.rootKeys?.length ? facts.rootKeys : ROOT_KEY_NAMES;
   const device = {
@@ -99,6 +109,5 @@ export async function retireSource(
     root_keys: Object.fromEntries(names.map((n) => [n, { key: randomKey() }])),
   } as EndDevice;
   await source.client.setDevice(source.appId, device, names.map((n) => `root_keys.${n}.key`));
-  const before = downlinksBeforeOf(facts);
-  if (before) await markSource(source, sourceId, facts, { state: 'retired', before }, known);
+  return true;
 }

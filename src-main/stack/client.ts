@@ -5,8 +5,8 @@ import { type RequestObserver, type Response, Transport } from './http.js';
 import { streamEvents, type EventFilter } from './events.js';
 import { type BackoffPolicy } from './retry.js';
 import {
-  anySchema, applicationListSchema, applicationSchema, authInfoSchema, devAddrSchema,
-  endDeviceListSchema, endDeviceSchema, rightsListSchema, type Application, type AuthInfo, type EndDevice,
+  anySchema, applicationListSchema, applicationSchema, authInfoSchema, devAddrSchema, downlinkQueueSchema,
+  endDeviceListSchema, endDeviceSchema, rightsListSchema, type Application, type ApplicationDownlink, type AuthInfo, type EndDevice,
 } from './schemas.js';
 import { DeviceWriter } from './device-writer.js';
 import { type Component, getPathsOf, splitGetPaths } from './split.js';
@@ -204,6 +204,29 @@ export class StackClient {
   /** Deletes a device: AS, JS, NS first (a missing part is fine), the IS last. */
   deleteDevice(appId: string, devId: string, opts: CallOptions = {}) {
     return this.writer.delete(appId, devId, opts);
+  }
+
+  /**
+   * Appends downlinks to a device's queue on the Application Server. Not idempotent: only a
+   * 429 (refused, so not applied) is tried again; after any other failure the caller must
+   * look at the queue before pushing again.
+   */
+  async pushDownlinks(appId: string, devId: string, downlinks: ApplicationDownlink[], opts: CallOptions = {}): Promise<void> {
+    await this.transport.request({
+      method: 'POST', url: this.url('as', `/applications/${enc(appId)}/devices/${enc(devId)}/down/push`), route: 'as.down.push', idempotent: false,
+      body: { downlinks }, operation: `Queue a downlink for device "${devId}" on the Application Server`, schema: anySchema, signal: opts.signal,
+      // A few waits for the application's downlink budget, then the device moves on without its trigger (said in words).
+      maxRateLimitWaits: 5,
+    });
+  }
+
+  /** The device's application downlink queue (what the Network Server has not sent yet). */
+  async listDownlinks(appId: string, devId: string, opts: CallOptions = {}): Promise<ApplicationDownlink[]> {
+    const { data } = await this.transport.request({
+      method: 'GET', url: this.url('as', `/applications/${enc(appId)}/devices/${enc(devId)}/down`), route: 'as.down.list', idempotent: true,
+      operation: `Read the downlink queue of device "${devId}"`, schema: downlinkQueueSchema, signal: opts.signal,
+    });
+    return data.downlinks ?? [];
   }
 
   /** A fresh DevAddr from the Network Server's prefixes. */

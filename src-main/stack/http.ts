@@ -67,6 +67,8 @@ export interface RequestSpec<T> {
   idempotent: boolean;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** How many 429s to wait out before giving up (default: the policy's). */
+  maxRateLimitWaits?: number;
 }
 
 export interface Response<T> {
@@ -98,6 +100,9 @@ export function rateLimitOf(h: http.IncomingHttpHeaders): RateLimitInfo | undefi
  */
 function pacingUrl(spec: { url: string; method: Method; body?: unknown }): string {
   if (spec.method !== 'POST') return spec.url;
+  // Downlink queue operations are limited per application on current servers (3.35.2).
+  const queue = /^(.*\/as\/applications\/[^/]+)\/devices\/[^/]+(\/down\/(?:push|replace))$/.exec(spec.url);
+  if (queue) return `${queue[1]}${queue[2]}`;
   const id = (spec.body as { end_device?: { ids?: { device_id?: unknown } } } | undefined)?.end_device?.ids?.device_id;
   return typeof id === 'string' ? `${spec.url.split('?')[0]}/${encodeURIComponent(id)}#create` : spec.url;
 }
@@ -143,7 +148,7 @@ export class Transport {
       } catch (err) {
         if (!(err instanceof StackError) || err.kind === 'aborted') throw err;
         let waitMs: number;
-        if (err.isRateLimited && limited < this.policy.maxRateLimitWaits) {
+        if (err.isRateLimited && limited < (spec.maxRateLimitWaits ?? this.policy.maxRateLimitWaits)) {
           limited++;
           waitMs = err.retryAfterMs ?? 1000;
         } else if (err.isTransient && spec.idempotent && transient < this.policy.maxRetries) {

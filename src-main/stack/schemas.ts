@@ -79,3 +79,16 @@ export type StackEvent = z.infer<typeof eventSchema>;
 
 /** Answers whose body we do not use (deletes): anything JSON. */
 export const anySchema = z.unknown();
+
+/** An application downlink as the AS queues and lists it (api/ttn/lorawan/v3/messages.proto ApplicationDownlink). */
+export const applicationDownlinkSchema = z.looseObject({
+  f_port: z.number().optional(),
+  f_cnt: z.number().optional(),
+  frm_payload: z.string().optional(),
+  confirmed: z.boolean().optional(),
+  priority: z.string().optional(),
+  correlation_ids: z.array(z.string()).optional(),
+  session_key_id: z.string().optional(),
+});
+export type ApplicationDownlink = z.infer<typeof applicationDownlinkSchema>;
+export const downlinkQueueSchema = z.looseObject({ downlinks: z.array(applicationDownlinkSchema).optional() });

@@ -56,6 +56,8 @@ export interface FleetOptions {
   devices?: number;
   mix?: 'mixed' | 'otaa' | 'abp' | 'varied';
   seed?: number;
+  /** Share of seeded devices that name their model (version_ids); the simulator's default otherwise. */
+  modelShare?: number;
   sim?: SimulatorOptions;
   /** The source and target as on nam1/au1: the Identity Server and the cluster on different hosts. */
   separateCluster?: boolean;
@@ -75,7 +77,7 @@ export async function startFleet(opts: FleetOptions = {}): Promise<Fleet> {
   const targetApp = 'cloud-fleet';
   source.addApplication(sourceApp);
   target.addApplication(targetApp, opts.targetAddresses ? { serverAddresses: opts.targetAddresses(target) } : {});
-  source.seedDevices(sourceApp, opts.devices ?? 20, { seed: opts.seed ?? 7, mix: opts.mix ?? 'mixed' });
+  source.seedDevices(sourceApp, opts.devices ?? 20, { seed: opts.seed ?? 7, mix: opts.mix ?? 'mixed', ...(opts.modelShare !== undefined ? { modelShare: opts.modelShare } : {}) });
   const keyFor = (s: Simulator, app: string, rights: string[] | undefined) =>
     opts.adminKeys
       // An admin's universal rights exclude key rights (AllAdminRights): the admin owns the application too.

@@ -10,6 +10,7 @@ import { openSides, startRun } from '../../migration/session.js';
 import { readDevicesJson } from '../../migration/files/devices-json.js';
 import { applicationId, checkCommandFlags, concurrencyFlag, deviceSelection, type Flags, optionsFromFlags, requireFlag, UsageError, intFlag } from '../args.js';
 import { checkRunDeployments, resolveKey, resolveSide } from '../sides.js';
+import { triggerFromFlags } from '../trigger-flags.js';
 import type { Output } from '../output.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -57,7 +58,7 @@ export async function planOrMigrate(flags: Flags, out: Output, opts: { execute: 
   checkCommandFlags(opts.execute ? 'migrate' : 'plan', flags);
   // Flags first (a usage error before any keychain or network access, and before any write), then the sides.
   const execute = opts.execute && !flags['dry-run'];
-  const options = optionsFromFlags(flags);
+  const options = optionsFromFlags(flags, await triggerFromFlags(flags));
   const selection = deviceSelection(flags);
   const run = await runFlags(flags, execute);
   const source = await resolveSide(flags, 'source');
@@ -175,7 +176,9 @@ async function runManifest(
   how: { waitJoins: number; concurrency: number | undefined; resuming: boolean },
 ): Promise<number> {
   const { waitJoins, concurrency, resuming } = how;
-  const { run, finished } = startRun({ runDir, manifest, sides, onEvent: (e) => out.event(e), watchJoins: waitJoins > 0, resuming, ...(concurrency ? { concurrency } : {}) });
+  // With triggers the target is watched too: a device seen there needs its source quieted no longer.
+  const watchJoins = waitJoins > 0 || manifest.options.trigger !== undefined;
+  const { run, finished } = startRun({ runDir, manifest, sides, onEvent: (e) => out.event(e), watchJoins, resuming, ...(concurrency ? { concurrency } : {}) });
   const stop = () => run.cancel();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -186,7 +189,11 @@ async function runManifest(
     const s = result.summary;
     if (result.sheet) out.info(`Re-programming sheet for ${result.sheet.devices} device(s): ${result.sheet.path} (it holds keys: keep it safe).`);
     out.info(`Report: ${result.report.csv}`);
-    if (s.migrated > 0) out.info('OTAA devices join the target at their next join: power-cycle them or send a downlink if they do not rejoin on their own.');
+    if (s.migrated > 0) {
+      out.info(manifest.options.trigger
+        ? `Re-join triggers: see which devices arrived with \`stack-migrator arrivals --run-dir ${runDir}\` (now, or days later).`
+        : 'OTAA devices join the target at their next join: power-cycle them or send a downlink if they do not rejoin on their own.');
+    }
     out.summary({
       migrated: s.migrated, failed: s.failed, skipped: s.skipped + alreadyMigrated + s.notStarted + s.cancelled, blocked: manifest.blocked.length,
       awaitingReprogram: s.awaitingReprogram, joined: [...run.states.values()].filter((x) => x === 'joined').length, runDir,

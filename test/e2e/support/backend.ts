@@ -19,6 +19,8 @@ export interface Backend {
   accounts: Set<string>;
   /** Files written through the (automatic) save dialog. */
   saved: string[];
+  /** What the (automatic) open dialog answers: a file path, or undefined (cancelled). */
+  openAnswer: { file?: string };
   /** Every IPC answer and event as JSON, to prove no secret crosses. */
   transcript: string[];
   /** Calls a handler as the page would (through dispatch). */
@@ -52,6 +54,7 @@ export async function startBackend(opts: { baseURL: string; userDataDir?: string
     check: () => keychain.check(),
   };
   const saved: string[] = [];
+  const openAnswer: { file?: string } = {};
   const transcript: string[] = [];
   const pages = new Set<Page>();
   let queue: { channel: string; payload: unknown }[] = [];
@@ -85,6 +88,8 @@ export async function startBackend(opts: { baseURL: string; userDataDir?: string
       return file;
     },
     openExternal: async () => {},
+    // The e2e "open" dialog picks the file a test put in `saved/` under this name (see openAnswer).
+    openDialog: async () => openAnswer.file,
     emit,
     appVersion: '0.1.0-e2e',
     platform: process.platform,
@@ -105,6 +110,7 @@ export async function startBackend(opts: { baseURL: string; userDataDir?: string
   };
 
   return {
+    openAnswer,
     userDataDir,
     accounts,
     saved,

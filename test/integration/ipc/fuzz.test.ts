@@ -85,6 +85,10 @@ beforeAll(async () => {
     'run:retry-failed': { runId: 'run-1' }, 'run:retire': { runId: 'run-1', deviceIds: [deviceId] },
     'run:list-unfinished': {}, 'run:resume-unfinished': { runId: 'run-1' },
     'report:save': { runId: 'run-1', format: 'csv' }, 'sheet:save': { runId: 'run-1' },
+    'run:history': {}, 'arrivals:check': { runId: 'run-1' }, 'arrivals:save': { runId: 'run-1', format: 'csv' },
+    'arrivals:trigger-again': { runId: 'run-1', deviceIds: [deviceId] },
+    'triggers:list': {}, 'triggers:save': { commands: [{ name: 'mine', fPort: 2, payloadHex: '04ff', brandId: 'dragino', modelId: 'lht65' }] },
+    'triggers:export': {}, 'triggers:import': {},
     'devices:export': { ...r, deviceIds: [deviceId], withSession: true },
     'demo:start': { devices: 3 }, 'demo:stop': {},
   };

@@ -33,11 +33,12 @@ export async function startHarness(opts: { userDataDir?: string; service?: strin
   const events: RecordedEvent[] = [];
   const badEvents: string[] = [];
   const results: unknown[] = [];
-  const dialog = { answer: join(outDir, 'saved') as string | undefined };
+  const dialog = { answer: join(outDir, 'saved') as string | undefined, open: undefined as string | undefined };
   const saveDialog = vi.fn<HandlerDeps['saveDialog']>(async () => dialog.answer);
   const openExternal = vi.fn<HandlerDeps['openExternal']>(async () => undefined);
+  const openDialog = vi.fn<HandlerDeps['openDialog']>(async () => dialog.open);
   const { handlers, dispose } = createIpcHandlers({
-    userDataDir, secrets: keytarSecretStore(service), saveDialog, openExternal,
+    userDataDir, secrets: keytarSecretStore(service), saveDialog, openDialog, openExternal,
     emit: (channel, payload) => {
       const parsed = eventChannels[channel].safeParse(payload);
       if (!parsed.success) badEvents.push(`${channel}: ${parsed.error.message}`);

@@ -28,7 +28,7 @@ async function demoWithBrokenWindow(devices: number) {
   const logger = createLogger({ dir: join(userDataDir, 'logs') });
   const pages: EventOf<'devices:page'>[] = [];
   const { handlers, dispose } = createIpcHandlers({
-    userDataDir, secrets: noKeychain, saveDialog: async () => undefined, openExternal: async () => undefined, appVersion: 't', platform: 'linux', logger,
+    userDataDir, secrets: noKeychain, saveDialog: async () => undefined, openDialog: async () => undefined, openExternal: async () => undefined, appVersion: 't', platform: 'linux', logger,
     emit: (channel, payload) => {
       if (channel === 'devices:page') pages.push(payload as EventOf<'devices:page'>);
       else throw new Error('window gone');

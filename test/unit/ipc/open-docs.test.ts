@@ -42,7 +42,7 @@ describe('app handlers', () => {
   const setup = () => {
     const openExternal = vi.fn(async () => undefined);
     const { handlers } = createIpcHandlers({
-      userDataDir: mkdtempSync(join(tmpdir(), 'sm-app-')), secrets, saveDialog: async () => undefined, openExternal,
+      userDataDir: mkdtempSync(join(tmpdir(), 'sm-app-')), secrets, saveDialog: async () => undefined, openDialog: async () => undefined, openExternal,
       emit: () => undefined, appVersion: '1.2.3', platform: 'linux',
     });
     const invoke = (channel: string, payload: unknown) => dispatchInvoke(handlers, channel, payload, { url: 'app://x' }, () => true);
