@@ -16,6 +16,18 @@ export interface SimContext {
   devAddrs: DevAddrAllocator;
   /** Create/update/set/delete calls that reached a handler. */
   writes: { count: number };
+  /** Told of every accepted join (the air follows devices that joined by any path). */
+  joinObservers: Set<(join: AcceptedJoin) => void>;
+}
+
+/** A join-accept the device took: who, and the nonces it now remembers. */
+export interface AcceptedJoin {
+  applicationId: string;
+  deviceId: string;
+  joinEui?: string;
+  devEui?: string;
+  devNonce: number;
+  joinNonce: number;
 }
 
 export interface ApiRequest {

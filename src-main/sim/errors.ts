@@ -75,6 +75,8 @@ export class SimError extends Error {
   readonly attributes: Attributes;
   /** When set, the body carries no ErrorDetails (grpc-gateway's own errors). */
   readonly plain: boolean;
+  /** The error that caused this one (ErrorDetails.cause), e.g. a nested validation error. */
+  causedBy?: SimError;
 
   constructor(
     code: number,
@@ -99,16 +101,17 @@ export class SimError extends Error {
 
   body(): Record<string, unknown> {
     if (this.plain) return { code: this.code, message: this.message, details: [] };
-    const detail: Record<string, unknown> = {
-      '@type': 'type.googleapis.com/ttn.lorawan.v3.ErrorDetails',
-      namespace: this.namespace,
-      name: this.name,
-      message_format: this.messageFormat,
-    };
+    return { code: this.code, message: this.message, details: [{ '@type': 'type.googleapis.com/ttn.lorawan.v3.ErrorDetails', ...this.details() }] };
+  }
+
+  /** ttnpb.ErrorDetails of this error (api/ttn/lorawan/v3/error.proto), its cause nested. */
+  details(): Record<string, unknown> {
+    const detail: Record<string, unknown> = { namespace: this.namespace, name: this.name, message_format: this.messageFormat };
     if (Object.keys(this.attributes).length > 0) detail.attributes = this.attributes;
     detail.correlation_id = randomBytes(16).toString('hex');
+    if (this.causedBy && !this.causedBy.plain) detail.cause = this.causedBy.details();
     detail.code = this.code;
-    return { code: this.code, message: this.message, details: [detail] };
+    return detail;
   }
 }
 
@@ -269,6 +272,17 @@ export const KNOWN_ERRORS: Record<string, { namespace: string; code: number; mes
   pool_full: { namespace: 'pkg/workerpool', code: 8, messageFormat: 'the worker pool is full' },
 };
 export const internal = (message: string) => new SimError(13, 'pkg/sim', 'internal', message);
+
+/**
+ * A validation error of a nested message (protoc-gen-validate `embedded message
+ * failed validation`), its cause the inner message's error, as pkg/errors
+ * conversion.go builds it (attribute `name` is the validator's ErrorName()).
+ */
+export function nestedValidation(field: string, name: string, cause: SimError): SimError {
+  const err = validation(field, 'embedded message failed validation', name);
+  err.causedBy = cause;
+  return err;
+}
 
 /** Join Server errors of HandleJoin (pkg/joinserver/errors.go), seen in the NS's join events. */
 export const JOIN_ERRORS = {

@@ -21,18 +21,29 @@ const DEFINED_NAMES = [
   'ns.up.join.interop.attempt', 'ns.up.join.interop.success', 'ns.up.join.interop.fail',
   'ns.down.join.schedule.attempt', 'ns.down.join.schedule.success', 'ns.down.join.schedule.fail',
   'ns.down.data.schedule.attempt', 'ns.down.data.schedule.success', 'ns.down.data.schedule.fail',
-  'ns.down.transmission.success', 'ns.down.transmission.fail',
+  'ns.down.transmission.success', 'ns.down.transmission.fail', 'ns.down.rx.parameters.fail',
   'as.up.data.receive', 'as.up.data.drop', 'as.up.data.forward', 'as.up.data.decode.fail',
   'as.up.join.receive', 'as.up.join.drop', 'as.up.join.forward', 'as.up.location.forward',
   'as.down.data.receive', 'as.down.data.forward', 'as.down.data.drop',
+  'as.down.data.encode.fail', 'as.down.data.encode.warning', 'as.down.data.decode.fail', 'as.down.data.decode.warning',
+  'as.down.data.queue.invalidated.forward', 'as.down.data.failed.forward', 'as.down.data.sent.forward',
+  'as.down.data.ack.forward', 'as.down.data.nack.forward',
   'application.create', 'application.update', 'application.delete',
 ];
 const DEFINED = new Set(DEFINED_NAMES);
 
-/** Device events that application subscribers do not see (no WithPropagateToParent). */
+/**
+ * Device events that application subscribers do not see: defined without
+ * WithPropagateToParent (pkg/networkserver/observability.go,
+ * pkg/applicationserver/observability.go; the registries' and JS's events all propagate).
+ */
 const NOT_PROPAGATED = new Set([
-  'ns.up.data.receive', 'ns.up.data.process', 'ns.up.data.forward', 'ns.up.data.drop', 'ns.up.join.receive',
-  'ns.up.join.drop', 'ns.up.join.accept.forward',
+  'ns.up.data.receive', 'ns.up.data.process', 'ns.up.data.forward', 'ns.up.data.drop',
+  'ns.up.join.receive', 'ns.up.join.drop', 'ns.up.join.accept.forward',
+  'ns.up.join.cluster.attempt', 'ns.up.join.cluster.success', 'ns.up.join.interop.attempt', 'ns.up.join.interop.success',
+  'ns.down.data.schedule.attempt', 'ns.down.data.schedule.success', 'ns.down.join.schedule.attempt', 'ns.down.join.schedule.success',
+  'ns.down.transmission.success',
+  'as.up.data.receive', 'as.up.join.receive', 'as.down.data.forward',
 ]);
 
 export interface DeviceRef {
@@ -58,7 +69,8 @@ export function scopeOf(name: string): EventScope {
 }
 
 export interface SimEvent {
-  json: JsonObject;
+  /** The event as streams write it (built on first read, then the same object). */
+  readonly json: JsonObject;
   name: string;
   applicationId: string;
   deviceId?: string;
@@ -69,6 +81,26 @@ export interface SimEvent {
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+/**
+ * pkg/events ContextWithCorrelationID / WithData: correlation ids are kept
+ * sorted and unique, merged from the context and the event's data.
+ */
+export function mergeCorrelationIds(...lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort();
+}
+
+// ULIDs take their randomness from a pool: one randomBytes call per 256 ids
+// instead of one each (the air publishes thousands of events a second).
+let randomPool = Buffer.alloc(0);
+let randomAt = 0;
+function randomChunk(): Buffer {
+  if (randomAt + 16 > randomPool.length) {
+    randomPool = randomBytes(4096);
+    randomAt = 0;
+  }
+  return randomPool;
+}
+
 /** A ULID, the format of TTS event unique ids and correlation ids. */
 export function ulid(time = Date.now()): string {
   let t = time;
@@ -77,11 +109,13 @@ export function ulid(time = Date.now()): string {
     head = CROCKFORD[t % 32] + head;
     t = Math.floor(t / 32);
   }
-  const rnd = randomBytes(16);
+  const rnd = randomChunk();
   let tail = '';
-  for (let i = 0; i < 16; i++) tail += CROCKFORD[(rnd[i] as number) % 32];
+  for (let i = 0; i < 16; i++) tail += CROCKFORD[(rnd[randomAt + i] as number) % 32];
+  randomAt += 16;
   return head + tail;
 }
+
 
 export function deviceIdsJson(ref: DeviceRef): JsonObject {
   const ids: JsonObject = { device_id: ref.deviceId, application_ids: { application_id: ref.applicationId } };
@@ -117,25 +151,35 @@ export interface StreamRequest {
 }
 
 export class EventBus {
-  private readonly history: SimEvent[] = [];
+  /** The last `historySize` events, a ring (devices on the air publish thousands a second). */
+  private readonly ring: SimEvent[] = [];
+  private next = 0;
   private readonly subs = new Set<Subscription>();
 
   constructor(private readonly historySize = 4096) {}
 
-  publish(name: string, ref: DeviceRef, opts: { data?: JsonObject; correlationIds?: string[] } = {}): void {
+  /** Publishes an event; `data` may be a function, called only if a stream reads the event. */
+  publish(name: string, ref: DeviceRef, opts: { data?: JsonObject | (() => JsonObject); correlationIds?: string[] } = {}): void {
     const now = Date.now();
-    const json: JsonObject = {
-      name,
-      time: new Date(now).toISOString(),
-      identifiers: [{ device_ids: deviceIdsJson(ref) }],
+    // The JSON is built when a stream first needs it: most events on the air are never read.
+    let json: JsonObject | undefined;
+    const build = (): JsonObject => {
+      json = {
+        name,
+        time: new Date(now).toISOString(),
+        identifiers: [{ device_ids: deviceIdsJson(ref) }],
+      };
+      if (opts.data) json.data = typeof opts.data === 'function' ? opts.data() : opts.data;
+      json.correlation_ids = opts.correlationIds ?? [`sim:${ulid(now)}`];
+      json.origin = 'stack-migrator-sim';
+      json.visibility = { rights: [visibilityOf(name)] };
+      json.unique_id = ulid(now);
+      return json;
     };
-    if (opts.data) json.data = opts.data;
-    json.correlation_ids = opts.correlationIds ?? [`sim:${ulid(now)}`];
-    json.origin = 'stack-migrator-sim';
-    json.visibility = { rights: [visibilityOf(name)] };
-    json.unique_id = ulid(now);
     const evt: SimEvent = {
-      json,
+      get json() {
+        return json ?? build();
+      },
       name,
       applicationId: ref.applicationId,
       deviceId: ref.deviceId,
@@ -143,9 +187,15 @@ export class EventBus {
       visibility: visibilityOf(name),
       scope: scopeOf(name),
     };
-    this.history.push(evt);
-    if (this.history.length > this.historySize) this.history.splice(0, this.history.length - this.historySize);
+    if (this.ring.length < this.historySize) this.ring.push(evt);
+    else this.ring[this.next] = evt;
+    this.next = (this.next + 1) % this.historySize;
     for (const sub of this.subs) if (matches(sub, evt)) write(sub, evt.json);
+  }
+
+  /** The kept events, oldest first. */
+  private get history(): SimEvent[] {
+    return this.ring.length < this.historySize ? this.ring : [...this.ring.slice(this.next), ...this.ring.slice(0, this.next)];
   }
 
   /** Opens a stream on an HTTP response: start event, history (after/tail), then live events. */

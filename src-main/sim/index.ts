@@ -15,6 +15,7 @@ import { RateLimiter } from './rate-limit.js';
 import { Seeder } from './seed.js';
 import { createSimServer } from './server.js';
 import { defaultDevNonce, joinServerKeys, simulateJoin, simulateUplink } from './simulate.js';
+import { registerInternals } from './internals.js';
 import { Store } from './store.js';
 import type { JoinOptions, RateLimitOptions, RouteName, Simulator, SimulatorOptions } from './types.js';
 
@@ -26,6 +27,7 @@ export type {
   JoinResult,
   RateLimitOptions,
   RateLimitProfile,
+  ReceivedDownlink,
   Right,
   RouteName,
   SeedOptions,
@@ -35,11 +37,12 @@ export type {
   UplinkResult,
   UserApiKeyOptions,
 } from './types.js';
+export { type Air, type AirDeviceSpec, type AirDeviceView, airSpecsFromSimulator, startAir } from './air.js';
 
 const ROUTE_NAMES: RouteName[] = [
   'auth_info', 'app.get', 'app.rights', 'app.list', 'is.list', 'is.get', 'is.create', 'is.update', 'is.delete',
   'js.get', 'js.set', 'js.delete', 'ns.get', 'ns.set', 'ns.delete', 'as.get', 'as.set', 'as.delete',
-  'ns.dev_addr', 'events',
+  'ns.dev_addr', 'events', 'as.down.push', 'as.down.replace', 'as.down.list',
 ];
 const APP_ID = /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/;
 /** The pattern of Application.*_server_address (api/ttn/lorawan/v3/application.proto): host[:port], or empty. */
@@ -71,6 +74,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     clusterHost: '',
     devAddrs: new DevAddrAllocator(opts.devAddrPrefix ?? '260B0000/16', random),
     writes: { count: 0 },
+    joinObservers: new Set(),
   };
   const faults = new FaultInjector(random);
   if (opts.faults) faults.set(opts.faults);
@@ -88,7 +92,10 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const join = (app: string, dev: string, joinOpts?: JoinOptions) => simulateJoin(ctx, app, dev, joinOpts);
   const uplink = (app: string, dev: string) => simulateUplink(ctx, app, dev);
-  const common = { ctx, faults, counters, adminRoutes: opts.adminRoutes ?? false, join, uplink };
+  const common = {
+    ctx, faults, counters, adminRoutes: opts.adminRoutes ?? false, join, uplink,
+    downlinkPerDevice: opts.downlinkRateLimitPerDevice ?? false,
+  };
   const servers: { server: Server; sockets: Set<Socket> }[] = [];
   const closeAll = () => {
     ctx.bus.closeAll();
@@ -210,6 +217,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       // The device signs its join-requests with the key the Join Server checks the MIC with.
       return { key: joinServerKeys(js, version).network, lastDevNonce: defaultDevNonce(js, version) - 1, lastJoinNonce: num('last_join_nonce') };
     },
+    findDevice(joinEui, devEui) {
+      const owner = ctx.store.euiOwner(joinEui.toUpperCase(), devEui.toUpperCase());
+      return owner ? { ...owner } : undefined;
+    },
   };
+  registerInternals(sim, ctx);
   return sim;
 }

@@ -3,6 +3,7 @@
 // (the rate limiter keys on it) and the role that serves it.
 import type { ApiRequest, Reply, SimContext } from './context.js';
 import { deleteComponentDevice, getComponentDevice, setComponentDevice } from './handlers-components.js';
+import { listDownlinks, pushDownlinks, replaceDownlinks } from './handlers-downlink.js';
 import { authInfo, createDevice, deleteDevice, getApplication, getDevice, listApplications, listDevices, listRights, updateDevice } from './handlers-is.js';
 import { generateDevAddr, streamEvents } from './handlers-misc.js';
 import type { RouteName } from './types.js';
@@ -71,6 +72,18 @@ function table(segments: readonly string[]): { methods: MethodTable; params: Api
     }
     return undefined;
   }
+  // AppAs downlink queue: .../devices/{dev}/down[/push|/replace].
+  if (a === 'as' && b === 'applications' && d === 'devices' && segments[5] === 'down') {
+    const params = { app: c, dev: e };
+    if (n === 6) return { methods: { GET: r('as.down.list', 'AppAs.DownlinkQueueList', listDownlinks) }, params, role: 'cluster' };
+    if (n === 7 && segments[6] === 'push') {
+      return { methods: { POST: r('as.down.push', 'AppAs.DownlinkQueuePush', pushDownlinks, true) }, params, role: 'cluster' };
+    }
+    if (n === 7 && segments[6] === 'replace') {
+      return { methods: { POST: r('as.down.replace', 'AppAs.DownlinkQueueReplace', replaceDownlinks, true) }, params, role: 'cluster' };
+    }
+    return undefined;
+  }
   if ((a === 'js' || a === 'ns' || a === 'as') && b === 'applications' && d === 'devices') {
     const component = a;
     const svc = SERVICES[component];
@@ -112,10 +125,20 @@ export function matchRoute(method: string, segments: readonly string[], host: 'i
  * (pkg/ttnpb: end devices are `end device:<app>.<dev>`, applications
  * `application:<app>`), empty for messages without identifiers (Empty,
  * ListApplicationsRequest). Path parameters win over the body, as in grpc-gateway.
+ * DownlinkQueuePush/Replace: since v3.35.2 DownlinkQueueRequest is a
+ * RateLimitKeyer on its application (lorawan-stack PR #7809, "applied at the
+ * application level instead of per-device"); in v3.32 it is an IDStringer of its
+ * end device (pkg/ttnpb/application_interfaces.go), which `downlinkPerDevice` selects.
  */
-export function rateLimitEntity(route: Route, body: unknown): string {
+export function rateLimitEntity(route: Route, body: unknown, opts: { downlinkPerDevice?: boolean } = {}): string {
   const { app, dev } = route.params;
   switch (route.rpc) {
+    case 'AppAs.DownlinkQueuePush':
+    case 'AppAs.DownlinkQueueReplace':
+      return opts.downlinkPerDevice ? `end device:${app ?? ''}.${dev ?? ''}` : `application:${app ?? ''}`;
+    case 'AppAs.DownlinkQueueList':
+      // DownlinkQueueList takes EndDeviceIdentifiers.
+      return `end device:${app ?? ''}.${dev ?? ''}`;
     case 'ApplicationRegistry.Get':
     case 'EndDeviceRegistry.List':
       return `application:${app ?? ''}`;

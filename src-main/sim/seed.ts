@@ -48,8 +48,13 @@ const SITES = ['north-field', 'warehouse-2', 'main-street', 'harbour', 'campus-e
 const MODELS = [
   { brand_id: 'the-things-industries', model_id: 'generic-node-sensor-edition', hardware_version: '1.0', firmware_version: '1.0' },
   { brand_id: 'dragino', model_id: 'lht65', hardware_version: 'unknown', firmware_version: '1.8' },
-  { brand_id: 'milesight-iot', model_id: 'em300-th', hardware_version: '1.1', firmware_version: '1.2' },
+  // Its maker documents a reboot downlink (FPort 85, ff10ff):
+  // https://www.milesight.com/products/docs/en/em320-th/protocol/em320/em320-th-downlink.html
+  // Versions as in TheThingsNetwork/lorawan-devices vendor/milesight-iot/em320-th.yaml.
+  { brand_id: 'milesight-iot', model_id: 'em320-th', hardware_version: 'V1.0', firmware_version: '1.02' },
 ];
+/** SeedOptions.modelShare default: share of devices with version_ids. */
+const DEFAULT_MODEL_SHARE = 0.3;
 const EXTERNAL_JS = 'js.example-external.com';
 const EPOCH = Date.parse('2024-03-01T08:00:00.000Z');
 const LAST_SEEN_BASE = Date.parse('2025-01-15T12:00:00.000Z');
@@ -71,6 +76,7 @@ interface Shared {
   asAddress: string;
   jsAddress: string;
   mix: SeedOptions['mix'];
+  modelShare: number;
   versionIds: JsonObject[];
   macStates: Map<string, JsonObject>;
   allocateDevAddr: (rand: () => number) => string;
@@ -124,7 +130,7 @@ function build(slot: Slot, sh: Shared, d: DeviceSeed): void {
   };
   if (rand() < 0.5) is.description = `${label} installed at ${SITES[Math.floor(rand() * SITES.length)]}`;
   if (rand() < 0.4) is.attributes = { site: SITES[Math.floor(rand() * SITES.length)] as string, floor: String(Math.floor(rand() * 5)) };
-  const model = rand() < 0.3 ? sh.versionIds[Math.floor(rand() * MODELS.length) * PLANS.length + planIndex] : undefined;
+  const model = rand() < sh.modelShare ? sh.versionIds[Math.floor(rand() * MODELS.length) * PLANS.length + planIndex] : undefined;
   if (model) is.version_ids = model;
   is.network_server_address = sh.nsAddress;
   is.application_server_address = sh.asAddress;
@@ -348,6 +354,7 @@ export class Seeder {
     const app = this.ctx.store.app(applicationId);
     if (!app) throw new Error(`unknown application ${applicationId}`);
     const seed = opts.seed ?? 1;
+    if (opts.modelShare !== undefined && !(opts.modelShare >= 0 && opts.modelShare <= 1)) throw new Error('modelShare must be within 0..1');
     const prefix = opts.idPrefix ?? 'dev';
     const width = Math.max(5, String(count).length);
     const devAddrs = this.ctx.devAddrs;
@@ -362,6 +369,7 @@ export class Seeder {
       asAddress: address('application_server_address'),
       jsAddress: address('join_server_address'),
       mix: opts.mix,
+      modelShare: opts.modelShare ?? DEFAULT_MODEL_SHARE,
       versionIds: MODELS.flatMap((m) => PLANS.map((p) => ({ ...m, band_id: p.band }))),
       macStates: new Map(['MAC_V1_0_2', 'MAC_V1_0_3', 'MAC_V1_0_4', 'MAC_V1_1'].map((v) => [v, { lorawan_version: v, device_class: 'CLASS_A' }])),
       allocateDevAddr: (rand) => devAddrs.allocate(rand),

@@ -25,6 +25,8 @@ export interface ServerDeps {
   counters: Map<string, number>;
   adminRoutes: boolean;
   join: (app: string, dev: string, opts?: JoinOptions) => JoinResult;
+  /** Rate-limit DownlinkQueuePush/Replace per end device (v3.32) instead of per application (v3.35.2). */
+  downlinkPerDevice: boolean;
   uplink: (app: string, dev: string) => UplinkResult;
 }
 
@@ -93,10 +95,12 @@ export function createSimServer(deps: ServerDeps): { server: Server; sockets: Se
 }
 
 /** The rate-limited resource of a call (pkg/ratelimit/resource.go). */
-function resourceOf(route: Route, body: unknown, authorization: string | undefined): Resource {
+function resourceOf(route: Route, body: unknown, authorization: string | undefined, downlinkPerDevice: boolean): Resource {
   const method = fullMethod(route.rpc);
   const token = tokenId(authorization);
-  return route.stream ? grpcStreamAcceptResource(method, token) : grpcMethodResource(method, rateLimitEntity(route, body), token);
+  return route.stream
+    ? grpcStreamAcceptResource(method, token)
+    : grpcMethodResource(method, rateLimitEntity(route, body, { downlinkPerDevice }), token);
 }
 
 /** Headers of an injected 429: the resource's profile looks exhausted; without a profile, a generic limit. */
@@ -168,7 +172,7 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   } catch (err) {
     return sendError(res, err);
   }
-  const resource = resourceOf(route, body, authorization);
+  const resource = resourceOf(route, body, authorization, deps.downlinkPerDevice);
   // Errors of a stream that already has rate-limit headers take the stream's error shape.
   const fail = (err: unknown, headers: Record<string, string>, status?: number) =>
     route.stream && Object.keys(headers).length > 0 ? sendStreamError(res, err, headers, accept) : sendError(res, err, headers, status);

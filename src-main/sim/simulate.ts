@@ -6,8 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { getHost } from './addresses.js';
 import { from104, useNwkKey } from './component-rules.js';
-import type { SimContext } from './context.js';
+import type { AcceptedJoin, SimContext } from './context.js';
 import { JOIN_ERRORS, type SimError, errorDetails, registryNotFound } from './errors.js';
+import { carryQueue } from './as-downlink.js';
+import { deliverClassADownlink } from './deliver.js';
 import { ulid } from './events.js';
 import { refOf } from './handlers-is.js';
 import { type JsonObject, getPath, isObject, setPath } from './json-path.js';
@@ -221,6 +223,9 @@ export function simulateJoin(ctx: SimContext, applicationId: string, deviceId: s
     ns.pending_session = session;
     ns.pending_mac_state = macState;
   } else {
+    // The old session's queue goes to the AS with the join-accept and comes back re-encrypted.
+    const as = app.as.get(deviceId);
+    carryQueue(isObject(ns.session) ? ns.session : undefined, isObject(as?.session) ? as.session : undefined, session, asSession);
     ns.session = session;
     setPath(ns, 'ids.dev_addr', devAddr);
     delete ns.pending_session;
@@ -248,6 +253,8 @@ export function simulateJoin(ctx: SimContext, applicationId: string, deviceId: s
     is.last_seen_at = now;
     app.orderCache.clear();
   }
+  const accepted: AcceptedJoin = { applicationId, deviceId, joinEui: ref.joinEui, devEui: ref.devEui, devNonce, joinNonce };
+  for (const observe of ctx.joinObservers) observe(accepted);
   return { accepted: true, devAddr, devNonce, joinNonce };
 }
 
@@ -270,19 +277,22 @@ export function simulateUplink(ctx: SimContext, applicationId: string, deviceId:
   app.orderCache.clear();
   const ref = { ...refOf(applicationId, deviceId, is), devAddr };
   const correlationIds = [`ns:uplink:${ulid()}`, `gs:uplink:${ulid()}`];
-  ctx.bus.publish('ns.up.data.process', ref, { data: uplinkMessage(devAddr, fCnt, now), correlationIds });
+  ctx.bus.publish('ns.up.data.process', ref, { data: () => uplinkMessage(devAddr, fCnt, now), correlationIds });
   const as = app.as.get(deviceId);
   if (!as || !isObject(as.session)) {
     ctx.bus.publish('as.up.data.drop', ref, { correlationIds });
-    return { delivered: false, reason: 'no_application_server_session' };
+    const downlink = deliverClassADownlink(ctx, ref, ns, as, correlationIds);
+    return { delivered: false, reason: 'no_application_server_session', ...(downlink ? { downlink } : {}) };
   }
   ctx.bus.publish('as.up.data.forward', ref, {
     correlationIds,
-    data: {
+    data: () => ({
       '@type': 'type.googleapis.com/ttn.lorawan.v3.ApplicationUp',
       end_device_ids: { device_id: deviceId, application_ids: { application_id: applicationId }, dev_addr: devAddr },
       uplink_message: { f_port: 1, f_cnt: fCnt, frm_payload: 'AQID', received_at: now },
-    },
+    }),
   });
-  return { delivered: true };
+  // The NS's downlink task for the RX windows of this uplink.
+  const downlink = deliverClassADownlink(ctx, ref, ns, as, correlationIds);
+  return downlink ? { delivered: true, downlink } : { delivered: true };
 }

@@ -75,6 +75,12 @@ export interface SimulatorOptions {
   adminRoutes?: boolean;
   /** PRNG for determinism in tests (faults, DevAddr allocation). */
   random?: () => number;
+  /**
+   * Rate-limit DownlinkQueuePush/Replace per end device (`end device:<app>.<dev>`), as v3.32
+   * does (DownlinkQueueRequest is an IDStringer). Default false: per application
+   * (`application:<app>`), as since v3.35.2 ("applied at the application level instead of per-device").
+   */
+  downlinkRateLimitPerDevice?: boolean;
 }
 
 export type RouteName =
@@ -97,7 +103,10 @@ export type RouteName =
   | 'as.set'
   | 'as.delete'
   | 'ns.dev_addr'
-  | 'events';
+  | 'events'
+  | 'as.down.push'
+  | 'as.down.replace'
+  | 'as.down.list';
 
 // The brief's contract types the parts loosely, for assertions in tests.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -140,15 +149,27 @@ export interface FailNextOptions {
   times?: number;
 }
 
+/** The application downlink the device received in the RX window after an uplink (payload decrypted). */
+export interface ReceivedDownlink {
+  fPort: number;
+  /** FRMPayload, hex upper case ('' when empty). */
+  payloadHex: string;
+  correlationIds: string[];
+}
+
 export interface UplinkResult {
   delivered: boolean;
   reason?: string;
+  /** The queued downlink the Network Server sent in this uplink's RX window, if any. */
+  downlink?: ReceivedDownlink;
 }
 
 export interface SeedOptions {
   seed?: number;
   idPrefix?: string;
   mix?: 'mixed' | 'otaa' | 'abp' | 'varied';
+  /** 0..1: share of devices (mixed/otaa/abp mixes) with version_ids (brand/model); default 0.3. */
+  modelShare?: number;
 }
 
 export interface Simulator {
@@ -186,4 +207,6 @@ export interface Simulator {
    * JS has no record of it.
    */
   deviceState(applicationId: string, deviceId: string): { key?: string; lastDevNonce: number; lastJoinNonce: number } | undefined;
+  /** The device registered with these EUIs on this deployment (the Identity Server's EUI index). */
+  findDevice(joinEui: string, devEui: string): { applicationId: string; deviceId: string } | undefined;
 }

@@ -20,6 +20,7 @@ const SERVICES = [
   'ApplicationRegistry',
   'EntityAccess',
   'Events',
+  'AppAs',
 ];
 
 const api = JSON.parse(await readFile(path.join(source, 'api-definition.json'), 'utf8'));
