@@ -2,9 +2,9 @@
 // built-ins, the app's saved commands, or --trigger-library FILE), or --trigger-fport N with
 // --trigger-payload HEX for every device; without either, each device gets its model's command.
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { userDataDir } from '../migration/run-dir.js';
-import { mergeLibrary, TRIGGER_PAYLOAD_PATTERN, triggerOptionsSchema, type TriggerCommand } from '../triggers/commands.js';
+import { mergeLibrary, TRIGGER_PAYLOAD_PATTERN, type triggerOptionsSchema, type TriggerCommand } from '../triggers/commands.js';
 import { libraryPath, parseLibrary, readUserLibrary, TriggerLibraryError } from '../triggers/library-file.js';
 import { intFlag, UsageError, type Flags } from './args.js';
 

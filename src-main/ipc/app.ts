@@ -1,8 +1,10 @@
 // app:info and app:open-docs. Links open in the system browser only when they are https
-// links to a known documentation host: the renderer cannot open arbitrary URLs or schemes.
+// links to a known documentation host (or a page a built-in trigger command cites): the
+// renderer cannot open arbitrary URLs or schemes.
 import { IPC_CONTRACT_VERSION } from './contract.js';
 import { invalid } from './errors.js';
 import type { HandlerContext, HandlersOf } from './handlers.js';
+import { BUILT_IN_TRIGGERS } from '../triggers/commands.js';
 
 export const DOCUMENTATION_HOSTS: readonly string[] = ['www.thethingsindustries.com', 'www.thethingsnetwork.org'];
 
@@ -15,7 +17,8 @@ export function documentationUrl(raw: string): string | undefined {
     return undefined;
   }
   if (url.protocol !== 'https:' || url.username || url.password || url.port) return undefined;
-  if (!DOCUMENTATION_HOSTS.includes(url.hostname)) return undefined;
+  // The makers' pages the built-in trigger commands cite, exactly those.
+  if (!DOCUMENTATION_HOSTS.includes(url.hostname) && !BUILT_IN_TRIGGERS.some((c) => c.source === url.href)) return undefined;
   return url.href;
 }
 

@@ -45,7 +45,7 @@ export function arrivalHandlers(ctx: HandlerContext): HandlersOf<Channels> {
         const { counts, unfinished } = await runProgressOnDisk(folder.runDir, folder.manifest);
         found.push({
           runId, runDir: folder.runDir, createdAt: folder.manifest.createdAt, sourceLabel: labelOf(folder.side.source), targetLabel: labelOf(folder.side.target),
-          total: folder.manifest.deviceIds.length, counts, finished: unfinished === 0 && !runs.get(runId)?.running,
+          total: folder.manifest.deviceIds.length, counts, finished: unfinished === 0 && !runs.get(runId)?.busy,
         });
       }
       return { runs: found.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
@@ -65,7 +65,7 @@ export function arrivalHandlers(ctx: HandlerContext): HandlersOf<Channels> {
     },
 
     'arrivals:trigger-again': async ({ runId, deviceIds }) => {
-      if (runs.get(runId)?.running) throw conflict('This run is still going: its devices get their trigger from it.');
+      if (runs.get(runId)?.busy) throw conflict('This run is still going: its devices get their trigger from it.');
       const { folder, side, devices } = await open(runId);
       const sides = await openRunSides(ctx.connections, folder.manifest, side);
       if (sides.source.kind !== 'stack') {

@@ -1,7 +1,9 @@
 // demo:start/stop: two simulated deployments on 127.0.0.1 and a connection to each, whose
-// keys live in memory only (never the keychain). In a demo run the simulated devices behave
-// like real ones: they join the target once they are moved, and re-programmed ABP devices
-// send an uplink once their source registration is retired.
+// keys live in memory only (never the keychain). The demo's devices are on the air: with a
+// plan that triggers re-joins, the EM320-TH devices re-join on their reboot command, the
+// others wait for a power cycle and one never comes back (the arrivals view shows them);
+// without triggers, the demo power-cycles each device once it is moved, as its owner would.
+// Re-programmed ABP devices send an uplink once their source registration is retired.
 import { StackClient } from '../stack/client.js';
 import { joinAsDevice, programmedDevices, startDemoWorkspace, type DemoWorkspace, type ProgrammedDevices } from '../demo/workspace.js';
 import type { RunManifest } from '../migration/run-dir.js';
@@ -20,6 +22,8 @@ interface RunningDemo {
   target: ConnectionInfo;
   /** What each simulated device was programmed with (its join key and nonces). */
   programmed: ProgrammedDevices;
+  /** Each source device's DevEUI (the air knows devices by it). */
+  devEuis: Map<string, string>;
 }
 
 export class DemoWorkspaceHolder {
@@ -49,8 +53,13 @@ export class DemoWorkspaceHolder {
       const source = await side(DEMO_SOURCE_ID, 'Demo source (simulated Community Edition)', ws.source);
       const target = await side(DEMO_TARGET_ID, 'Demo target (simulated Cloud)', ws.target);
       const programmed = programmedDevices(ws.source);
+      const devEuis = new Map<string, string>();
+      for (const id of ws.source.sim.listDeviceIds(ws.source.appId)) {
+        const eui = (ws.source.sim.inspect(ws.source.appId, id)?.is as { ids?: { dev_eui?: string } } | undefined)?.ids?.dev_eui;
+        if (eui) devEuis.set(id, eui);
+      }
       ctx.log.info(`demo started: source ${ws.source.sim.url}, target ${ws.target.sim.url}, ${devices} device(s)`);
-      return { ws, source, target, programmed };
+      return { ws, source, target, programmed, devEuis };
     } catch (err) {
       ctx.connections.removeDemo();
       await ws.close();
@@ -64,8 +73,15 @@ export class DemoWorkspaceHolder {
     if (!current) return undefined;
     const appId = manifest.target.appId;
     const later = (fn: (d: RunningDemo) => void) => void current.then((d) => setTimeout(() => fn(d), 5), () => undefined);
+    // With triggers the air alone decides who comes back.
+    const powerCycle = manifest.options.trigger === undefined;
     return {
-      onWaitingJoin: (sourceId, targetId) => later((d) => joinAsDevice(d.ws.target.sim, appId, targetId, d.programmed.get(sourceId))),
+      onWaitingJoin: (sourceId, targetId) => later((d) => {
+        if (!powerCycle) return;
+        const eui = d.devEuis.get(sourceId);
+        if (d.ws.air && eui && d.ws.air.deviceView(eui)) void d.ws.air.powerCycle(eui);
+        else joinAsDevice(d.ws.target.sim, appId, targetId, d.programmed.get(sourceId));
+      }),
       onRetired: (targetIds) => later((d) => targetIds.forEach((id) => d.ws.target.sim.simulateUplink(appId, id))),
     };
   }

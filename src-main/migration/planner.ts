@@ -223,7 +223,7 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
       plan.sourceChanges.push(
         `After the target is verified: ${keyNames} replaced by random keys (it can no longer join the source), the re-join trigger “${trigger.name}” (FPort ${trigger.fPort}, ${trigger.payloadHex}) queued unconfirmed, and downlinks turned on until it is sent (at most ${Math.round(options.trigger!.waitSeconds / 60)} min); then ${options.otaaSourceAction === 'rotate-keys' ? 'downlinks off again' : 'deleted from the source'}.`,
       );
-      warn('otaa-trigger', `Re-join triggered with “${trigger.name}”: a class A device gets it after its next uplink; The Things Network allows about 10 downlinks per device a day.`);
+      warn('otaa-trigger', `Re-join triggered with “${trigger.name}”: a class A device gets it after its next uplink; The Things Stack Community Edition allows about 10 downlinks per device a day.`);
     } else {
       if (keysReadable) plan.sourceChanges.push(options.otaaSourceAction === 'rotate-keys'
         ? `After the target is verified: ${keyNames} replaced by random keys, so it can no longer join the source.`

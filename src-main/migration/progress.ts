@@ -1,6 +1,5 @@
 // Typed progress of a run, for the CLI now and the desktop app over IPC.
 import { z } from 'zod';
-import type { DeviceFacts } from './journal.js';
 
 export const deviceStateSchema = z.enum([
   // moved: on the target and the source retired, with nothing to wait for (a multicast device sends no uplinks)
@@ -42,4 +41,4 @@ export const progressEventSchema = z.discriminatedUnion('type', [
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
 
 /** After the move: wait for the device's join or first uplink, unless it sends none (multicast). */
-export const arrivalState = (facts: Partial<DeviceFacts>): DeviceState => (facts.multicast ? 'moved' : 'waiting-join');
+export const arrivalState = (facts: { multicast?: boolean }): DeviceState => (facts.multicast ? 'moved' : 'waiting-join');

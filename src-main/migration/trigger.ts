@@ -3,7 +3,7 @@
 // the device shows up on the target, or the time runs out — without holding a worker.
 import { StackError } from '../stack/errors.js';
 import type { StackEvent } from '../stack/schemas.js';
-import { payloadBase64, type TriggerCommand } from '../triggers/commands.js';
+import type { TriggerCommand } from '../triggers/commands.js';
 import type { StackSource } from './source-side.js';
 
 /** Marks our trigger in the source's queue and in the events about it (the AS keeps client correlation ids). */
@@ -16,6 +16,9 @@ export const TRIGGER_CORRELATION_ID = 'stack-migrator:rejoin-trigger';
  */
 export const TRIGGER_SENT_EVENTS = ['as.down.data.sent.forward', 'ns.down.data.schedule.success'];
 export const TRIGGER_FAILED_EVENTS = ['as.down.data.failed.forward'];
+
+/** The trigger's payload as the AS wants it (base64 frm_payload). */
+export const payloadBase64 = (c: Pick<TriggerCommand, 'payloadHex'>) => Buffer.from(c.payloadHex, 'hex').toString('base64');
 
 export type TriggerEnd = 'sent' | 'failed' | 'arrived' | 'timeout' | 'cancelled';
 

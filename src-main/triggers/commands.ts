@@ -81,6 +81,3 @@ export function chooseTrigger(options: Pick<TriggerOptions, 'fixed' | 'library'>
   const matches = options.library.filter((c) => c.brandId === brand && c.modelId === model);
   return matches.find((c) => !c.builtIn) ?? matches[0];
 }
-
-/** The trigger's payload as the AS wants it (base64 frm_payload). */
-export const payloadBase64 = (c: Pick<TriggerCommand, 'payloadHex'>) => Buffer.from(c.payloadHex, 'hex').toString('base64');

@@ -4,17 +4,19 @@ import { Callout } from './components/Callout';
 import { Icon, Logo } from './components/Icon';
 import { hasBridge, subscribe } from './ipc/bridge';
 import { useConnections } from './stores/connections';
-import { useNavigation, type Screen } from './stores/navigation';
+import { useNavigation, type Screen, type StepScreen } from './stores/navigation';
 import { usePlan } from './stores/plan';
 import { listenToRunProgress, useRun } from './stores/run';
 import { useWorkspace } from './stores/workspace';
 import { ConnectionsScreen } from './screens/connections/ConnectionsScreen';
 import { PlanScreen } from './screens/plan/PlanScreen';
+import { ArrivalsScreen } from './screens/arrivals/ArrivalsScreen';
+import { RunHistoryScreen } from './screens/history/RunHistoryScreen';
 import { ProgressScreen } from './screens/progress/ProgressScreen';
 import { ResumeOffer } from './screens/ResumeOffer';
 import { WorkspaceScreen } from './screens/workspace/WorkspaceScreen';
 
-const STEPS: { id: Screen; label: string }[] = [
+const STEPS: { id: StepScreen; label: string }[] = [
   { id: 'connections', label: 'Connections' },
   { id: 'workspace', label: 'Workspace' },
   { id: 'plan', label: 'Plan' },
@@ -48,12 +50,12 @@ export function App() {
   const hasPlan = usePlan((s) => s.request !== undefined);
   const hasRun = useRun((s) => s.run !== undefined);
   const hasConnections = useConnections((s) => s.connections.length > 0);
-  const available: Record<Screen, boolean> = { connections: true, workspace: hasConnections, plan: hasPlan, progress: hasRun };
+  const available: Record<StepScreen, boolean> = { connections: true, workspace: hasConnections, plan: hasPlan, progress: hasRun };
 
   if (!hasBridge()) {
     return (
       <div className="app">
-        <TitleBar screen={screen} available={{ connections: false, workspace: false, plan: false, progress: false }} onGo={() => {}} />
+        <TitleBar screen={screen} available={{ connections: false, workspace: false, plan: false, progress: false }} onGo={() => {}} disabled />
         <main className="screen">
           <Callout tone="error" role="alert" title="Stack Migrator cannot reach its main process.">
             This page is the inside of the Stack Migrator app; opened in a browser it cannot do anything. Start the Stack Migrator app instead.
@@ -78,6 +80,10 @@ export function App() {
           <WorkspaceScreen />
         ) : screen === 'plan' ? (
           <PlanScreen />
+        ) : screen === 'history' ? (
+          <RunHistoryScreen />
+        ) : screen === 'arrivals' ? (
+          <ArrivalsScreen />
         ) : (
           <ProgressScreen />
         )}
@@ -87,7 +93,8 @@ export function App() {
   );
 }
 
-function TitleBar({ screen, available, onGo }: { screen: Screen; available: Record<Screen, boolean>; onGo(s: Screen): void }) {
+function TitleBar({ screen, available, onGo, disabled = false }: { screen: Screen; available: Record<StepScreen, boolean>; onGo(s: Screen): void; disabled?: boolean }) {
+  const inHistory = screen === 'history' || screen === 'arrivals';
   return (
     <header className="titlebar">
       <div className="brand">
@@ -111,7 +118,17 @@ function TitleBar({ screen, available, onGo }: { screen: Screen; available: Reco
           </button>
         ))}
       </nav>
-      <div className="titlebar-end" />
+      <div className="titlebar-end">
+        <button
+          type="button"
+          className={`titlebar-button${inHistory ? ' is-current' : ''}`}
+          aria-current={screen === 'history' ? 'page' : undefined}
+          disabled={disabled}
+          onClick={() => onGo('history')}
+        >
+          <Icon name="clock" /> Run history
+        </button>
+      </div>
     </header>
   );
 }

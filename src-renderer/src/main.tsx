@@ -11,6 +11,8 @@ import './styles/workspace.css';
 import './styles/lists.css';
 import './styles/plan.css';
 import './styles/progress.css';
+import './styles/triggers.css';
+import './styles/arrivals.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

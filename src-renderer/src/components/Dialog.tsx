@@ -7,12 +7,15 @@ export function Dialog({
   actions,
   onClose,
   labelledBy = 'dialog-title',
+  wide = false,
 }: {
   title: ReactNode;
   children: ReactNode;
   actions: ReactNode;
   onClose(): void;
   labelledBy?: string;
+  /** For lists and forms: a wider dialog whose body scrolls. */
+  wide?: boolean;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
@@ -23,7 +26,7 @@ export function Dialog({
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={`dialog${wide ? ' dialog-wide' : ''}`}
       aria-labelledby={labelledBy}
       onCancel={(e) => {
         e.preventDefault();

@@ -6,7 +6,7 @@ export type IconName =
   | StateIconName
   | 'search' | 'plug' | 'arrow-right' | 'warning' | 'info' | 'check' | 'close' | 'refresh' | 'pause'
   | 'play' | 'stop' | 'retry' | 'save' | 'chevron-down' | 'plus' | 'trash' | 'key' | 'filter' | 'grip'
-  | 'sparkle' | 'server' | 'cloud' | 'app' | 'list' | 'shield' | 'clock';
+  | 'sparkle' | 'server' | 'cloud' | 'app' | 'list' | 'shield' | 'clock' | 'import' | 'edit';
 
 const PATHS: Record<IconName, ReactNode> = {
   queued: <circle cx="8" cy="8" r="5.5" strokeDasharray="2.2 2.2" />,
@@ -38,6 +38,13 @@ const PATHS: Record<IconName, ReactNode> = {
     <>
       <circle cx="5.5" cy="10.5" r="3" />
       <path d="M7.6 8.4 13 3M11 5l1.6 1.6M9.6 6.4l1.3 1.3" />
+    </>
+  ),
+  trigger: <path d="M9.2 1.8 3.8 9h4l-1 5.2L12.2 7h-4z" />,
+  'trigger-sent': (
+    <>
+      <path d="M2.2 7.3 13.8 2.2 9.6 13.8 7.6 8.4z" />
+      <path d="M7.6 8.4 13.8 2.2" />
     </>
   ),
   waiting: <path d="M4.5 2.5h7M4.5 13.5h7M5.2 2.5c0 3.5 5.6 3.5 5.6 5.5s-5.6 2-5.6 5.5M10.8 2.5c0 3.5-5.6 3.5-5.6 5.5s5.6 2 5.6 5.5" />,
@@ -122,6 +129,13 @@ const PATHS: Record<IconName, ReactNode> = {
       <path d="M2.5 11v2.5h11V11" />
     </>
   ),
+  import: (
+    <>
+      <path d="M8 10.5v-8M4.8 5.7 8 2.5l3.2 3.2" />
+      <path d="M2.5 11v2.5h11V11" />
+    </>
+  ),
+  edit: <path d="M10.5 2.8 13.2 5.5 6 12.7l-3.3.6.6-3.3zM9.2 4.1l2.7 2.7" />,
   'chevron-down': <path d="M4 6l4 4 4-4" />,
   plus: <path d="M8 3v10M3 8h10" />,
   trash: <path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 9h5.6l.7-9" />,

@@ -14,8 +14,13 @@ import type {
 } from '../../../src-main/ipc/contract';
 import type { DeviceState, ProgressEvent } from '../../../src-main/migration/progress';
 import type { MigrationOptionsInput } from '../../../src-main/migration/options';
+import type { TriggerCommand, TriggerOptions } from '../../../src-main/triggers/commands';
+import type { ArrivalAdvice, ArrivalRow, ArrivalsReport } from '../../../src-main/arrivals/schema';
 
 export type {
+  ArrivalAdvice,
+  ArrivalRow,
+  ArrivalsReport,
   Bridge,
   ConnectionInfo,
   DeviceRow,
@@ -29,6 +34,8 @@ export type {
   RequestOf,
   ResponseOf,
   RunInfo,
+  TriggerCommand,
+  TriggerOptions,
 };
 
 export type Preset = RequestOf<'connections:add'>['preset'];
@@ -42,6 +49,9 @@ export type NoticeEvent = Extract<ProgressEvent, { type: 'notice' }>;
 export type OtaaSourceAction = NonNullable<MigrationOptionsInput['otaaSourceAction']>;
 export type AbpMode = NonNullable<MigrationOptionsInput['abpMode']>;
 export type IdMapping = NonNullable<MigrationOptionsInput['idMapping']>;
+export type TriggerOptionsInput = NonNullable<MigrationOptionsInput['trigger']>;
+/** The command a planned device gets (null: none known for its model). */
+export type PlannedTrigger = NonNullable<DevicePlanView['trigger']>;
 
 /** Where a device list lives: one application on one connection. */
 export interface AppRef {

@@ -4,7 +4,7 @@ import type { DeviceState } from '../ipc/types';
 
 export type Tone = 'neutral' | 'busy' | 'good' | 'wait' | 'bad' | 'muted';
 export type IconName =
-  | 'queued' | 'reading' | 'quieting' | 'creating' | 'verifying' | 'retiring' | 'waiting' | 'joined'
+  | 'queued' | 'reading' | 'quieting' | 'creating' | 'verifying' | 'retiring' | 'trigger' | 'trigger-sent' | 'waiting' | 'joined'
   | 'reprogram' | 'failed' | 'rolled-back' | 'cancelled' | 'skipped' | 'blocked';
 
 export interface StateLook {
@@ -26,6 +26,9 @@ export const DEVICE_STATES: Record<DeviceState, StateLook> = {
   creating: { label: 'Creating', hint: 'Creating the device on the target.', icon: 'creating', tone: 'busy', active: true },
   verifying: { label: 'Verifying', hint: 'Reading the target device back and comparing it with the plan.', icon: 'verifying', tone: 'busy', active: true },
   retiring: { label: 'Retiring source', hint: 'Rotating the key or deleting the device on the source.', icon: 'retiring', tone: 'busy', active: true },
+  triggering: { label: 'Sending trigger', hint: 'Putting the re-join trigger in the source’s downlink queue (the device can no longer join the source).', icon: 'trigger', tone: 'busy', active: true },
+  'trigger-queued': { label: 'Trigger queued', hint: 'The source sends the trigger after the device’s next uplink; the other devices go on meanwhile.', icon: 'trigger', tone: 'wait' },
+  'trigger-sent': { label: 'Trigger sent', hint: 'The source sent the trigger: the device restarts and joins the target.', icon: 'trigger-sent', tone: 'wait' },
   'waiting-join': { label: 'Waiting for join', hint: 'On the target; waiting for its join request or first uplink.', icon: 'waiting', tone: 'wait', settled: true },
   moved: { label: 'Moved', hint: 'On the target, the source retired; a multicast device sends no uplinks, so there is no join to wait for.', icon: 'joined', tone: 'good', settled: true },
   joined: { label: 'Joined', hint: 'The device joined the target.', icon: 'joined', tone: 'good', settled: true },

@@ -80,3 +80,17 @@ const RIGHT_WORDS: Record<string, string> = {
 export function describeRight(right: string): string {
   return RIGHT_WORDS[right] ?? right.replace(/^RIGHT_/, '').replace(/_/g, ' ').toLowerCase();
 }
+
+/** A time of day to the second ('14:02:11'): for steps of a run that happen minutes apart. */
+export function formatClock(at: number): string {
+  return new Date(at).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** A moment: the time alone when it is today, the date and time otherwise. */
+export function formatWhen(iso: string | undefined, now: number): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  const sameDay = new Date(t).toDateString() === new Date(now).toDateString();
+  return sameDay ? formatClock(t) : new Date(t).toLocaleString('en', { dateStyle: 'medium', timeStyle: 'short' });
+}

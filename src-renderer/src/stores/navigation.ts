@@ -1,7 +1,10 @@
 // Which screen is showing, and short-lived notices ("Connection saved").
 import { create } from 'zustand';
 
-export type Screen = 'connections' | 'workspace' | 'plan' | 'progress';
+/** The four steps of a migration, in the title bar. */
+export type StepScreen = 'connections' | 'workspace' | 'plan' | 'progress';
+/** Besides the steps: the runs of the app, and the arrivals of one of them. */
+export type Screen = StepScreen | 'history' | 'arrivals';
 
 export interface Toast {
   id: number;

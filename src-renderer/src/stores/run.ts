@@ -9,7 +9,14 @@ export interface DeviceProgress {
   targetId?: string;
   error?: string;
   at: number;
+  /** When the re-join trigger went into the source's queue, when the source sent it, when the device joined the target. */
+  triggerQueuedAt?: number;
+  triggerSentAt?: number;
+  joinedAt?: number;
 }
+
+type Stamp = 'triggerQueuedAt' | 'triggerSentAt' | 'joinedAt';
+const STAMP_OF: Partial<Record<DeviceState, Stamp>> = { 'trigger-queued': 'triggerQueuedAt', 'trigger-sent': 'triggerSentAt', joined: 'joinedAt' };
 
 export interface ThroughputSample {
   at: number;
@@ -114,9 +121,16 @@ export const useRun = create<RunStoreState>((set, get) => ({
 function applyDevice(devices: Map<string, DeviceProgress>, e: DeviceEvent, added: () => void) {
   const prev = devices.get(e.deviceId);
   if (!prev) added();
-  // Events may arrive out of order across batches: keep the newest.
-  if (prev && prev.at > e.at) return;
-  devices.set(e.deviceId, { state: e.state, targetId: e.targetId ?? prev?.targetId, error: e.error, at: e.at });
+  // The time of a step is when it first happened, whatever order the events come in.
+  const stamp = STAMP_OF[e.state];
+  const stamps = stamp && !((prev?.[stamp] ?? Infinity) <= e.at) ? { [stamp]: e.at } : {};
+  const times = { triggerQueuedAt: prev?.triggerQueuedAt, triggerSentAt: prev?.triggerSentAt, joinedAt: prev?.joinedAt, ...stamps };
+  // Events may arrive out of order across batches: the state is the newest one's.
+  if (prev && prev.at > e.at) {
+    if (stamp) devices.set(e.deviceId, { ...prev, ...times });
+    return;
+  }
+  devices.set(e.deviceId, { state: e.state, targetId: e.targetId ?? prev?.targetId, error: e.error, at: e.at, ...times });
 }
 
 /** One subscription for the whole app; events are applied in batches. */

@@ -59,12 +59,15 @@ describe('demo workspace over IPC', () => {
     expect(plan.options).toMatchObject({ otaaSourceAction: 'rotate-keys', abpMode: 'new-session', idMapping: { kind: 'same' } });
   });
 
-  it('run:start migrates with live progress; the simulated devices join the target', async () => {
+  it('run:start migrates with live progress; the simulated devices join the target (all but the one that never comes back)', async () => {
     run = (await h.call('run:start', { planId: plan.planId })).run;
     expect(run).toMatchObject({ total: DEVICES, finished: false, sourceLabel: expect.stringContaining('ce-fleet'), targetLabel: expect.stringContaining('cloud-fleet') });
     expect(run.runDir).toBe(join(h.userDataDir, 'runs', run.runId));
     await h.waitFor(() => progress().some((e) => e.type === 'run' && e.state === 'finished'), 'the run to finish');
-    await h.waitFor(() => [...lastStates().values()].every((s) => s === 'joined' || s === 'awaiting-reprogram'), 'joins', 15_000);
+    // Without triggers the demo power-cycles each moved device; its one gone device never answers.
+    const notHome = () => [...lastStates().values()].filter((s) => s !== 'joined' && s !== 'awaiting-reprogram');
+    await h.waitFor(() => notHome().length <= 1, 'joins', 15_000);
+    expect(notHome()).toEqual(['waiting-join']);
     const states = [...lastStates().values()];
     expect(states.filter((s) => s === 'joined').length).toBeGreaterThan(0);
     expect(progress().some((e) => e.type === 'totals')).toBe(true);

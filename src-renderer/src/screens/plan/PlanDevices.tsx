@@ -2,10 +2,10 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useMemo, useRef, useState } from 'react';
 import { Icon } from '../../components/Icon';
-import type { DevicePlanView, PlanView } from '../../ipc/types';
+import type { DevicePlanView, PlannedTrigger, PlanView } from '../../ipc/types';
 import { formatEui, formatLorawanVersion } from '../../lib/format';
 
-type Show = 'all' | 'ready' | 'blocked' | 'already-migrated' | 'warnings';
+type Show = 'all' | 'ready' | 'blocked' | 'already-migrated' | 'warnings' | 'trigger' | 'no-trigger';
 
 const STATUS = {
   ready: { label: 'Ready', icon: 'check' as const },
@@ -14,19 +14,25 @@ const STATUS = {
 };
 
 export function PlanDevices({ plan }: { plan: PlanView }) {
-  const [show, setShow] = useState<Show>(plan.counts.blocked > 0 ? 'blocked' : 'all');
+  // The group chosen stays when the plan is made again (an option changed), while it exists.
+  const [chosen, setShow] = useState<Show>();
   const withWarnings = useMemo(() => plan.devices.filter((d) => d.warnings.length > 0).length, [plan]);
-  const devices = useMemo(
-    () => plan.devices.filter((d) => (show === 'all' ? true : show === 'warnings' ? d.warnings.length > 0 : d.status === show)),
-    [plan, show],
-  );
+  const triggers = plan.options.trigger !== undefined;
   const tabs: { id: Show; label: string; n: number }[] = [
     { id: 'all', label: 'All', n: plan.devices.length },
     { id: 'ready', label: 'Ready', n: plan.counts.ready },
     { id: 'blocked', label: 'Blocked', n: plan.counts.blocked },
     { id: 'already-migrated', label: 'Already migrated', n: plan.counts.alreadyMigrated },
     { id: 'warnings', label: 'With warnings', n: withWarnings },
+    ...(triggers
+      ? [
+          { id: 'trigger' as const, label: 'With a trigger', n: plan.devices.filter((d) => shows(d, 'trigger')).length },
+          { id: 'no-trigger' as const, label: 'No trigger known', n: plan.devices.filter((d) => shows(d, 'no-trigger')).length },
+        ]
+      : []),
   ];
+  const show = chosen && tabs.some((t) => t.id === chosen) ? chosen : plan.counts.blocked > 0 ? 'blocked' : 'all';
+  const devices = useMemo(() => plan.devices.filter((d) => shows(d, show)), [plan, show]);
   return (
     <section className="card plan-devices" aria-labelledby="plan-devices-title">
       <div className="plan-devices-head">
@@ -44,6 +50,21 @@ export function PlanDevices({ plan }: { plan: PlanView }) {
       <PlanDeviceList devices={devices} />
     </section>
   );
+}
+
+function shows(d: DevicePlanView, show: Show): boolean {
+  switch (show) {
+    case 'all':
+      return true;
+    case 'warnings':
+      return d.warnings.length > 0;
+    case 'trigger':
+      return d.status === 'ready' && Boolean(d.trigger);
+    case 'no-trigger':
+      return d.status === 'ready' && d.trigger === null;
+    default:
+      return d.status === show;
+  }
 }
 
 function PlanDeviceList({ devices }: { devices: DevicePlanView[] }) {
@@ -98,6 +119,7 @@ const PlanDeviceRow = memo(function PlanDeviceRow({ device, top, index, measure 
           {device.lorawanVersion ? <span className="muted">{formatLorawanVersion(device.lorawanVersion)}</span> : null}
           {device.frequencyPlanId ? <span className="muted">{device.frequencyPlanId}</span> : null}
         </span>
+        {device.trigger !== undefined ? <TriggerChip trigger={device.trigger} /> : null}
       </div>
       {device.blockers.length + device.warnings.length > 0 ? (
         <ul className="issues">
@@ -118,3 +140,23 @@ const PlanDeviceRow = memo(function PlanDeviceRow({ device, top, index, measure 
     </div>
   );
 });
+
+/** The re-join trigger a device gets: its command, or the word that it needs a power cycle. */
+function TriggerChip({ trigger }: { trigger: PlannedTrigger | null }) {
+  if (!trigger) {
+    return (
+      <span className="trigger-chip trigger-chip-none" title="No trigger command is known for this device’s model: power-cycle it after the migration.">
+        <Icon name="warning" /> no trigger known: power-cycle
+      </span>
+    );
+  }
+  return (
+    <span className="trigger-chip" title={`Trigger: FPort ${trigger.fPort}, payload ${trigger.payloadHex}`}>
+      <Icon name="trigger" /> <span className="visually-hidden">Trigger: </span>
+      {trigger.name}
+      <span className="trigger-chip-bytes mono">
+        {trigger.fPort} · {trigger.payloadHex}
+      </span>
+    </span>
+  );
+}

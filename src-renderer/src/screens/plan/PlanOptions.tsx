@@ -4,6 +4,8 @@ import { Icon } from '../../components/Icon';
 import type { PlanView } from '../../ipc/types';
 import { plural } from '../../lib/format';
 import { isPrefixValid, usePlan } from '../../stores/plan';
+import { Choice } from './Choice';
+import { TriggerOptions } from './TriggerOptions';
 
 export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
   const ids = useId();
@@ -63,6 +65,8 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
           text="The source forgets the device once the target is verified."
         />
       </fieldset>
+
+      <TriggerOptions plan={plan} />
 
       <fieldset className={`option-group${abpMissing ? ' is-required' : ''}`} aria-describedby={abpMissing ? `${ids}-abp-required` : undefined}>
         <legend>
@@ -143,22 +147,3 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
 }
 
 const formatN = (n: number) => n.toLocaleString('en');
-
-function Choice(props: { name: string; checked: boolean; onChange(): void; title: string; text?: string; badge?: string; warning?: string }) {
-  return (
-    <label className={`choice${props.checked ? ' is-checked' : ''}`}>
-      <input type="radio" name={props.name} checked={props.checked} onChange={props.onChange} />
-      <span className="choice-body">
-        <span className="choice-title">
-          {props.title} {props.badge ? <span className="badge">{props.badge}</span> : null}
-        </span>
-        {props.text ? <span className="option-text">{props.text}</span> : null}
-        {props.warning ? (
-          <span className="option-warning">
-            <Icon name="warning" /> {props.warning}
-          </span>
-        ) : null}
-      </span>
-    </label>
-  );
-}

@@ -2,25 +2,28 @@
 // before "Start migration".
 import { useMemo, useState } from 'react';
 import { Callout } from '../../components/Callout';
-import { Icon } from '../../components/Icon';
-import { call, messageOf } from '../../ipc/bridge';
+import { Icon, type IconName } from '../../components/Icon';
 import type { PlanView } from '../../ipc/types';
 import { plural } from '../../lib/format';
 import { useConnections } from '../../stores/connections';
 import { useNavigation } from '../../stores/navigation';
-import { usePlan } from '../../stores/plan';
-import { useRun } from '../../stores/run';
-import { useWorkspace } from '../../stores/workspace';
+import { pendingChoiceProblem, usePlan } from '../../stores/plan';
+import { useTriggers } from '../../stores/triggers';
+import { ConfirmTriggersDialog } from './ConfirmTriggersDialog';
 import { PlanDevices } from './PlanDevices';
 import { PlanOptions } from './PlanOptions';
 import { PlanSteps } from './PlanSteps';
+import { useStartRun } from './useStartRun';
 
 export function PlanScreen() {
-  const { request, plan, planning, error, options } = usePlan();
+  const { request, plan, planning, error, options, triggerDraft } = usePlan();
   const connections = useConnections((s) => s.connections);
   const go = useNavigation((s) => s.go);
-  const [starting, setStarting] = useState(false);
-  const [startError, setStartError] = useState<string>();
+  // Subscribed: whether the library is in decides if the trigger choice is complete.
+  useTriggers((s) => s.loaded);
+  useTriggers((s) => s.loadError);
+  const { starting, error: startError, start } = useStartRun();
+  const [confirming, setConfirming] = useState(false);
 
   if (!request) {
     return (
@@ -38,10 +41,14 @@ export function PlanScreen() {
   }
   const name = (id: string) => connections.find((c) => c.id === id)?.name ?? id;
   const abpMissing = (plan?.counts.abp ?? 0) > 0 && !options.abpMode;
-  const startable = plan && !planning && plan.blockers.length === 0 && plan.counts.ready > 0;
+  const pending = pendingChoiceProblem({ triggerDraft });
+  const startable = plan && !planning && !pending && plan.blockers.length === 0 && plan.counts.ready > 0;
+  const withTriggers = plan?.options.trigger !== undefined;
   const why = !plan
     ? undefined
-    : abpMissing
+    : pending
+      ? pending
+      : abpMissing
       ? 'Choose how the ABP devices move.'
       : plan.blockers.length > 0
         ? 'Resolve the problems above first.'
@@ -49,21 +56,11 @@ export function PlanScreen() {
           ? 'No device is ready to migrate.'
           : undefined;
 
-  const start = async () => {
+  const onStart = () => {
     if (!plan) return;
-    setStarting(true);
-    setStartError(undefined);
-    try {
-      const { run } = await call('run:start', { planId: plan.planId });
-      useRun.getState().begin(run, plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId));
-      // Those devices are on their way: the selection is spent.
-      useWorkspace.getState().clearSelection();
-      go('progress');
-    } catch (err) {
-      setStartError(messageOf(err));
-    } finally {
-      setStarting(false);
-    }
+    // A plan that sends downlinks starts only once the person has seen and confirmed them.
+    if (withTriggers) setConfirming(true);
+    else void start(plan, false);
   };
 
   return (
@@ -111,7 +108,7 @@ export function PlanScreen() {
             </Callout>
           ) : null}
           {plan ? <PlanSummary plan={plan} /> : null}
-          {plan ? <PlanDevices key={plan.planId} plan={plan} /> : null}
+          {plan ? <PlanDevices plan={plan} /> : null}
           <PlanSteps options={options} plan={plan} />
         </div>
       </div>
@@ -122,10 +119,20 @@ export function PlanScreen() {
         <div className="plan-footer-text" aria-live="polite">
           {startError ? <span className="text-bad">{startError}</span> : why ? <span className="text-bad">{why}</span> : plan ? <FooterSummary plan={plan} /> : null}
         </div>
-        <button type="button" className="button button-primary button-large" disabled={!startable || starting} onClick={() => void start()}>
-          {starting ? 'Starting…' : `Start migration${plan && plan.counts.ready > 0 ? ` of ${plural(plan.counts.ready, 'device')}` : ''}`}
+        <button type="button" className="button button-primary button-large" disabled={!startable || starting} onClick={onStart}>
+          {starting ? 'Starting…' : `Start migration${plan && plan.counts.ready > 0 ? ` of ${plural(plan.counts.ready, 'device')}` : ''}${withTriggers ? '…' : ''}`}
         </button>
       </footer>
+      {confirming && plan ? (
+        <ConfirmTriggersDialog
+          plan={plan}
+          starting={starting}
+          onCancel={() => setConfirming(false)}
+          onConfirm={() => {
+            void start(plan, true).then(() => setConfirming(false));
+          }}
+        />
+      ) : null}
     </div>
   );
 }
@@ -134,7 +141,7 @@ function FooterSummary({ plan }: { plan: PlanView }) {
   const left = plan.counts.blocked + plan.counts.alreadyMigrated;
   return (
     <span>
-      {plural(plan.counts.ready, 'device')} will be migrated{left > 0 ? `; ${plural(left, 'device')} left out (${[plan.counts.blocked ? `${plan.counts.blocked} blocked` : '', plan.counts.alreadyMigrated ? `${plan.counts.alreadyMigrated} already migrated` : ''].filter(Boolean).join(', ')})` : ''}.
+      {plural(plan.counts.ready, 'device')} will be migrated{plan.options.trigger && plan.counts.triggerKnown ? `, ${plural(plan.counts.triggerKnown, 're-join downlink')} sent` : ''}{left > 0 ? `; ${plural(left, 'device')} left out (${[plan.counts.blocked ? `${plan.counts.blocked} blocked` : '', plan.counts.alreadyMigrated ? `${plan.counts.alreadyMigrated} already migrated` : ''].filter(Boolean).join(', ')})` : ''}.
     </span>
   );
 }
@@ -163,6 +170,12 @@ function PlanSummary({ plan }: { plan: PlanView }) {
         <Tile n={plan.counts.alreadyMigrated} label="already migrated" tone="neutral" icon="skipped" />
         <Tile n={plan.counts.otaa} label="OTAA" tone="neutral" icon="key" />
         <Tile n={plan.counts.abp} label="ABP" tone="neutral" icon="reprogram" />
+        {plan.options.trigger ? (
+          <>
+            <Tile n={plan.counts.triggerKnown ?? 0} label="get a trigger" tone="neutral" icon="trigger" testId="tile-trigger-known" />
+            <Tile n={plan.counts.triggerUnknown ?? 0} label="need a power cycle" tone={plan.counts.triggerUnknown ? 'warn' : 'neutral'} icon="warning" testId="tile-trigger-unknown" />
+          </>
+        ) : null}
       </div>
       {plan.blockers.length > 0 ? (
         <Callout tone="error" role="alert" title={plan.blockers.length === 1 ? 'The migration cannot start:' : `The migration cannot start (${plan.blockers.length} problems):`}>
@@ -197,9 +210,9 @@ function PlanSummary({ plan }: { plan: PlanView }) {
   );
 }
 
-function Tile({ n, label, tone, icon }: { n: number; label: string; tone: 'good' | 'bad' | 'neutral'; icon: 'check' | 'blocked' | 'skipped' | 'key' | 'reprogram' }) {
+function Tile({ n, label, tone, icon, testId }: { n: number; label: string; tone: 'good' | 'bad' | 'warn' | 'neutral'; icon: IconName; testId?: string }) {
   return (
-    <div className={`tile tile-${tone}`}>
+    <div className={`tile tile-${tone}`} data-testid={testId}>
       <Icon name={icon} />
       <span className="tile-n">{n.toLocaleString('en')}</span>
       <span className="tile-label">{label}</span>

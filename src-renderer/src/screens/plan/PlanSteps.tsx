@@ -8,6 +8,7 @@ export function PlanSteps({ options, plan }: { options: MigrationOptionsInput; p
   const abp = plan?.counts.abp ?? 0;
   const otaa = plan?.counts.otaa ?? 0;
   const keep = options.abpMode === 'keep-session';
+  if (options.trigger) return <TriggerPlanSteps options={options} plan={plan} />;
   return (
     <details className="card plan-steps" open>
       <summary className="card-title">What will happen, device by device</summary>
@@ -49,6 +50,47 @@ export function PlanSteps({ options, plan }: { options: MigrationOptionsInput; p
           The Things Stack’s migration guide
         </button>
       </p>
+    </details>
+  );
+}
+
+/** With a re-join trigger, OTAA devices take another order: the source can still send the trigger when it goes out. */
+function TriggerPlanSteps({ options, plan }: { options: MigrationOptionsInput; plan: PlanView | undefined }) {
+  const abp = plan?.counts.abp ?? 0;
+  const remove = options.otaaSourceAction === 'delete';
+  return (
+    <details className="card plan-steps" open>
+      <summary className="card-title">What will happen, device by device</summary>
+      <ol className="steps">
+        <li>
+          <strong>Read</strong> the device from the source — its identity, network settings, application settings and root keys.
+        </li>
+        <li>
+          <strong>Create it on the target without its session</strong> — the same DevEUI, JoinEUI, root keys and settings; no DevAddr, no frame
+          counters — and <strong>verify</strong> it by reading it back. If anything fails, the parts created are removed and the source is as it was.
+        </li>
+        <li>
+          <strong>Replace its root keys on the source.</strong> From now on it can never join the source again; its current session keeps working,
+          so the source can still reach it once.
+        </li>
+        <li>
+          <strong>Queue the trigger on the source</strong> — the downlink of its model (or the one command for every device), unconfirmed, once.
+          A device of a model without a known trigger gets none: it has to be power-cycled.
+        </li>
+        <li>
+          <strong>Wait until the source sends it</strong> after the device’s next uplink, or until the wait is over; the other devices go on meanwhile.
+        </li>
+        <li>
+          <strong>{remove ? 'Delete the device from the source.' : 'Quiet the source'}</strong>
+          {remove ? '' : ': downlinks off, so it sends the device nothing more.'}
+          {abp > 0 ? ' ABP devices move as without a trigger (they do not join).' : ''}
+        </li>
+        <li>
+          <strong>Watch the target for the join.</strong> The restarted device joins the target — heard by a gateway of either network and routed
+          there. Check the arrivals afterwards: stragglers are listed with what to do.
+        </li>
+      </ol>
+      <p className="muted small">This is a dry run: nothing has been written to either side, and no downlink is sent before you confirm it.</p>
     </details>
   );
 }

@@ -5,6 +5,7 @@ import { Icon } from '../../components/Icon';
 import { StateBadge } from '../../components/StateBadge';
 import type { DeviceState } from '../../ipc/types';
 import { DEVICE_STATES } from '../../lib/device-states';
+import { formatClock } from '../../lib/format';
 import { useRun, type DeviceProgress } from '../../stores/run';
 
 const ROW = 32;
@@ -19,7 +20,10 @@ export function ProgressRows({ filter, retired }: { filter: DeviceState | 'all';
   }, [order, devices, version, filter]);
   const scrollRef = useRef<HTMLDivElement>(null);
   // Rows with a reason wrap onto more lines: measured, keyed by device.
-  const estimateSize = useCallback((i: number) => (devices.get(ids[i] as string)?.error ? ROW + 18 : ROW), [devices, ids]);
+  const estimateSize = useCallback((i: number) => {
+    const d = devices.get(ids[i] as string);
+    return d?.error || d?.triggerQueuedAt || d?.triggerSentAt ? ROW + 18 : ROW;
+  }, [devices, ids]);
   const getItemKey = useCallback((i: number) => ids[i] ?? i, [ids]);
   const virtualizer = useVirtualizer({ count: ids.length, getScrollElement: () => scrollRef.current, estimateSize, getItemKey, overscan: 10 });
   if (ids.length === 0) return <p className="muted progress-empty">No device in this state.</p>;
@@ -62,6 +66,7 @@ const ProgressRow = memo(function ProgressRow(props: {
         ) : null}
       </span>
       <span className="progress-detail">
+        <StepTimes device={device} />
         {device.error ? (
           <span className="text-bad" title={device.error}>
             {device.error}
@@ -73,3 +78,22 @@ const ProgressRow = memo(function ProgressRow(props: {
     </div>
   );
 });
+
+/** "Trigger queued 14:02:11 · Trigger sent 14:05:40 · Joined target 14:06:02": when each step happened. */
+function StepTimes({ device }: { device: DeviceProgress }) {
+  const steps = [
+    { label: 'Trigger queued', at: device.triggerQueuedAt, icon: 'trigger' as const },
+    { label: 'Trigger sent', at: device.triggerSentAt, icon: 'trigger-sent' as const },
+    { label: 'Joined target', at: device.joinedAt, icon: 'joined' as const },
+  ].filter((s): s is { label: string; at: number; icon: 'trigger' | 'trigger-sent' | 'joined' } => s.at !== undefined);
+  if (steps.length === 0) return null;
+  return (
+    <span className="step-times" data-testid="step-times">
+      {steps.map((s) => (
+        <span key={s.label} className={`step-time step-time-${s.icon}`}>
+          <Icon name={s.icon} /> {s.label} <time dateTime={new Date(s.at).toISOString()}>{formatClock(s.at)}</time>
+        </span>
+      ))}
+    </span>
+  );
+}

@@ -6,8 +6,10 @@ import { Dialog } from '../../components/Dialog';
 import { Icon } from '../../components/Icon';
 import { call, messageOf } from '../../ipc/bridge';
 import { plural } from '../../lib/format';
+import { useArrivals } from '../../stores/arrivals';
 import { useNavigation } from '../../stores/navigation';
 import { usePlan } from '../../stores/plan';
+import { useRun } from '../../stores/run';
 import type { DeviceState } from '../../ipc/types';
 
 export function RunDone({
@@ -24,7 +26,14 @@ export function RunDone({
   onRetired(ids: string[]): void;
 }) {
   const toast = useNavigation((s) => s.toast);
+  const go = useNavigation((s) => s.go);
+  const run = useRun((s) => s.run);
   const abpMode = usePlan((s) => s.options.abpMode);
+  const triggered = useRun((s) => {
+    void s.version;
+    for (const d of s.devices.values()) if (d.triggerQueuedAt !== undefined || d.triggerSentAt !== undefined) return true;
+    return false;
+  });
   const [retireOpen, setRetireOpen] = useState(false);
   const waiting = counts['waiting-join'] ?? 0;
   const joined = counts.joined ?? 0;
@@ -52,6 +61,18 @@ export function RunDone({
           .join(' · ') || 'No device was migrated.'}
       </p>
       <div className="done-actions">
+        {run ? (
+          <button
+            type="button"
+            className={`button${waiting > 0 ? ' button-primary' : ''}`}
+            onClick={() => {
+              useArrivals.getState().open(run);
+              go('arrivals');
+            }}
+          >
+            <Icon name="joined" /> Check arrivals
+          </button>
+        ) : null}
         <button type="button" className="button" onClick={() => void save('json')}>
           <Icon name="save" /> Save report (JSON)
         </button>
@@ -69,7 +90,13 @@ export function RunDone({
           </button>
         ) : null}
       </div>
-      {waiting > 0 ? (
+      {waiting > 0 && triggered ? (
+        <Callout tone="info" title={`${plural(waiting, 'OTAA device')} will appear as joined once they join the target.`}>
+          Devices that got a trigger restart when it reaches them, after their next uplink. Those with no trigger known need a{' '}
+          <strong>power cycle</strong>. <strong>Check arrivals</strong> to see which devices joined, which are still heard by the source, and what to
+          do about each — now or days later, from the run history.
+        </Callout>
+      ) : waiting > 0 ? (
         <Callout tone="info" title={`${plural(waiting, 'OTAA device')} will appear as joined once they join the target.`}>
           Many devices rejoin by themselves. Others need a trigger: <strong>power cycle</strong> them, or send the <strong>downlink</strong> their
           maker documents for a rejoin. Until then they keep their old session on the source — which no longer sends them downlinks — so their
