@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench [-- suite…]`: bundles the benchmark (TypeScript, importing src-main's ESM
 // sources) with esbuild into bench-results/.build/, then runs it under plain Node.
-// Suites: throughput, ratelimit, faults, memory, renderer (default: all, in that order).
+// Suites: throughput, ratelimit, faults, memory, renderer, arrivals (default: all, in that order).
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';

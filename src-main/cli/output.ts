@@ -49,6 +49,13 @@ export function humanOutput(stream: NodeJS.WriteStream = process.stdout): Output
     plan(plan) {
       const c = plan.counts;
       stream.write(`Plan: ${plan.devices.length} device(s): ${c.ready} ready, ${c.blocked} blocked, ${c.alreadyMigrated} already on the target (${c.otaa} OTAA, ${c.abp} ABP).\n`);
+      if (plan.options.trigger) {
+        // Which command goes to how many devices, and how many have none (to be power-cycled).
+        const byName = new Map<string, number>();
+        for (const d of plan.devices) if (d.status === 'ready' && d.trigger) byName.set(d.trigger.name, (byName.get(d.trigger.name) ?? 0) + 1);
+        const sent = [...byName].map(([name, n]) => `${name} × ${n}`).join(', ');
+        stream.write(`Re-join triggers: ${c.triggerKnown ?? 0} device(s) get one${sent ? ` (${sent})` : ''}; ${c.triggerUnknown ?? 0} with no trigger known (power-cycle them).\n`);
+      }
       for (const b of plan.blockers) stream.write(`  blocker: ${redact(b.message)}\n`);
       for (const w of plan.warnings) stream.write(`  warning: ${redact(w.message)}\n`);
       const shown = new Set<string>();
