@@ -52,6 +52,7 @@ export class MigrationRun {
   private readonly limiter: AdaptiveLimiter;
   private readonly finishedAt: number[] = [];
   private lastTotals = 0;
+  private trailingTotals: NodeJS.Timeout | undefined;
   private watcher: JoinWatcher | undefined;
   private journal!: Journal;
   private prior = new Map<string, DeviceJournalState>();
@@ -244,10 +245,23 @@ export class MigrationRun {
     this.config.onEvent({ type: 'run', state, runDir: this.config.runDir, at: Date.now() });
   }
 
-  /** Totals at most four times a second (and once at the end). */
+  /**
+   * Totals at most four times a second (and once at the end); a change held back is sent when
+   * its quarter second is over, so the last state of a quiet spell (devices waiting for their
+   * trigger) is never left unsaid.
+   */
   private emitTotals(force: boolean) {
     const now = performance.now();
-    if (!force && now - this.lastTotals < 250) return;
+    if (!force && now - this.lastTotals < 250) {
+      this.trailingTotals ??= setTimeout(() => {
+        this.trailingTotals = undefined;
+        this.emitTotals(false);
+      }, 250 - (now - this.lastTotals));
+      this.trailingTotals.unref();
+      return;
+    }
+    clearTimeout(this.trailingTotals);
+    this.trailingTotals = undefined;
     this.lastTotals = now;
     const counts = {} as Record<DeviceState, number>;
     for (const s of this.states.values()) counts[s] = (counts[s] ?? 0) + 1;

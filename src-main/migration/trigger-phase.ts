@@ -47,13 +47,13 @@ export async function triggerThenRetire(input: TriggerPhaseInput, triggers: Trig
     }
     // Cancelled before anything was sent: no trigger, the source stays quiet.
     if (ctx.signal.aborted) return finish(input, 'cancelled');
-    await markSource(source, sourceId, facts, { state: 'triggered', before });
+    if (!done('trigger-pushing')) await markSource(source, sourceId, facts, { state: 'triggered', before });
     await journal.step(sourceId, 'trigger-pushing');
     ctx.emit(sourceId, 'triggering');
     try {
       // A push an earlier attempt made is still queued (downlinks have been off since).
       if (!(done('trigger-pushing') && (await triggerInQueue(source, sourceId)))) {
-        await triggers.serialize(() => pushTrigger(source, sourceId, { ...command, name: command.name }));
+        await triggers.serialize(() => pushTrigger(source, sourceId, command));
       }
     } catch (err) {
       return finish(input, 'refused', pushRefusal(err));

@@ -69,6 +69,8 @@ export class TriggerWaits {
   private stream: AbortController | undefined;
   /** Pushes go one at a time: servers limit downlink queue operations per application. */
   private pushes: Promise<unknown> = Promise.resolve();
+  /** After cancelAll, every wait ends at once (devices still on their way to one too). */
+  private cancelled = false;
 
   constructor(private readonly source: StackSource, private readonly onProblem: (message: string) => void) {}
 
@@ -81,6 +83,7 @@ export class TriggerWaits {
 
   /** Resolves when the trigger was sent or failed, the device arrived, at `deadline`, or on cancel. */
   wait(sourceId: string, deadline: number): Promise<TriggerEnd> {
+    if (this.cancelled) return Promise.resolve('cancelled');
     this.settle(sourceId, 'cancelled'); // one wait per device
     return new Promise<TriggerEnd>((resolve) => {
       const timer = setTimeout(() => this.settle(sourceId, 'timeout'), Math.max(0, deadline - Date.now()));
@@ -101,6 +104,7 @@ export class TriggerWaits {
 
   /** Ends every wait (the run is cancelled or stops): the source is quieted at once. */
   cancelAll(): void {
+    this.cancelled = true;
     for (const id of [...this.waiting.keys()]) this.settle(id, 'cancelled');
   }
 

@@ -7,9 +7,16 @@ import { migrationOptionsSchema, type MigrationOptionsInput } from '../../src-ma
 import { newRunId, writeManifest, type RunManifest } from '../../src-main/migration/run-dir.js';
 import { startRun } from '../../src-main/migration/session.js';
 import type { ProgressEvent } from '../../src-main/migration/progress.js';
+import type { MigrationRun } from '../../src-main/migration/runner.js';
 import type { Fleet } from './demo-sides.js';
 
-export async function migrate(fleet: Fleet, opts: { options?: MigrationOptionsInput; deviceIds?: string[]; concurrency?: number; watchJoins?: boolean; runDir?: string; /** Between the plan and the run (a hand edit on a stack, say). */ beforeRun?: () => Promise<void> } = {}) {
+export async function migrate(fleet: Fleet, opts: {
+  options?: MigrationOptionsInput; deviceIds?: string[]; concurrency?: number; watchJoins?: boolean; runDir?: string;
+  /** Between the plan and the run (a hand edit on a stack, say). */
+  beforeRun?: () => Promise<void>;
+  /** Each progress event as it comes, with the run (to pause or cancel it). */
+  onEvent?: (e: ProgressEvent, run: MigrationRun) => void;
+} = {}) {
   const options = migrationOptionsSchema.parse(opts.options ?? {});
   const sides = await fleet.sides();
   const deviceIds = opts.deviceIds ?? fleet.source.listDeviceIds(fleet.sourceApp);
@@ -27,7 +34,16 @@ export async function migrate(fleet: Fleet, opts: { options?: MigrationOptionsIn
   }
   await writeManifest(runDir, manifest);
   await opts.beforeRun?.();
-  const { run, finished } = startRun({ runDir, manifest, sides, onEvent: (e) => events.push(e), concurrency: opts.concurrency, watchJoins: opts.watchJoins });
+  // The run object exists only once startRun returns; its first events come after that.
+  const holder: { run?: MigrationRun } = {};
+  const { run, finished } = startRun({
+    runDir, manifest, sides, concurrency: opts.concurrency, watchJoins: opts.watchJoins,
+    onEvent: (e) => {
+      events.push(e);
+      if (holder.run) opts.onEvent?.(e, holder.run);
+    },
+  });
+  holder.run = run;
   const result = await finished.finally(() => {
     run.stopWatching();
     sides.close();

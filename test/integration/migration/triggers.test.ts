@@ -8,6 +8,7 @@ import { getAtPath } from '../../../src-main/stack/paths.js';
 import { readJournal } from '../../../src-main/migration/journal.js';
 import { runFiles } from '../../../src-main/migration/run-dir.js';
 import { markerOf } from '../../../src-main/migration/source-marker.js';
+import { markSource, setScheduleDownlinks } from '../../../src-main/migration/source-side.js';
 import { checkArrivals } from '../../../src-main/arrivals/check.js';
 import { BUILT_IN_TRIGGERS } from '../../../src-main/triggers/commands.js';
 import { startFleet, type Fleet } from '../../support/demo-sides.js';
@@ -139,6 +140,61 @@ describe('re-join triggers', () => {
     for (const s of said) expect(s).toMatch(/refused more downlinks for now \(rate limit\)/);
     for (const id of ids) expect(getAtPath(f.source.inspect(f.sourceApp, id)!.ns, 'mac_settings.schedule_downlinks')).toBe(false);
     expect(violations(f, ids)).toEqual([]);
+  });
+
+  it('on cancel, quiets the sources still waiting for their trigger at once', { timeout: 60_000 }, async () => {
+    fleet = await startFleet({ devices: 5, mix: 'otaa', seed: 15 });
+    const f = fleet;
+    const ids = f.source.listDeviceIds(f.sourceApp);
+    const started = Date.now();
+    let cancelled = false;
+    const queued = new Set<string>();
+    const { result, runDir } = await migrate(f, {
+      options: { trigger: { fixed: { name: 'reset', fPort: 2, payloadHex: '04ff' }, library: [], waitSeconds: 600 } },
+      onEvent: (e, run) => {
+        if (e.type === 'device' && e.state === 'trigger-queued') queued.add(e.deviceId);
+        // Every device queued its trigger (no uplink will carry it): the user cancels.
+        if (!cancelled && queued.size === ids.length) {
+          cancelled = true;
+          run.cancel();
+        }
+      },
+    });
+    expect(cancelled).toBe(true);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(result?.summary.migrated).toBe(ids.length);
+    const { devices } = await readJournal(runFiles(runDir).journal);
+    for (const id of ids) {
+      expect(devices.get(id)).toMatchObject({ step: 'retired', facts: { triggerNotSent: true } });
+      expect(getAtPath(f.source.inspect(f.sourceApp, id)!.ns, 'mac_settings.schedule_downlinks')).toBe(false);
+    }
+    expect(violations(f, ids)).toEqual([]);
+  });
+
+  it('a later run without the journal finishes what a run killed mid-trigger left: the source quiet again, no second trigger', { timeout: 60_000 }, async () => {
+    fleet = await startFleet({ devices: 3, mix: 'otaa', seed: 16 });
+    const f = fleet;
+    const ids = f.source.listDeviceIds(f.sourceApp);
+    await migrate(f);
+    // What a run killed with the trigger queued leaves on the source: keys replaced, the mark
+    // "triggered", downlinks on (the journal is lost with its machine).
+    const sides = await f.sides();
+    const source = sides.source as Extract<typeof sides.source, { kind: 'stack' }>;
+    for (const id of ids) {
+      await markSource(source, id, {}, { state: 'triggered', before: 'unset' });
+      await setScheduleDownlinks(source, id, {}, 'unset');
+    }
+    sides.close();
+    onAir = await putOnAir(f);
+    const { plan, result } = await migrate(f, { options: byModel(60) });
+    for (const d of plan.devices) expect(d.sourceChanges.join(' '), d.sourceId).toMatch(/no trigger is sent again/);
+    expect(result?.summary.migrated).toBe(ids.length);
+    expect(onAir.pushes().size).toBe(0);
+    for (const id of ids) {
+      const s = f.source.inspect(f.sourceApp, id)!;
+      expect(getAtPath(s.ns, 'mac_settings.schedule_downlinks')).toBe(false);
+      expect(markerOf(s.is)?.state).toBe('retired');
+    }
   });
 
   it('asks for the right to send downlinks in words before anything is written', async () => {

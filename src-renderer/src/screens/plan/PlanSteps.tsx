@@ -54,7 +54,7 @@ export function PlanSteps({ options, plan }: { options: MigrationOptionsInput; p
   );
 }
 
-/** With a re-join trigger, OTAA devices take another order: the source can still send the trigger when it goes out. */
+/** With a re-join trigger: after the keys are replaced, the quiet source is opened for the one trigger, then quieted again. */
 function TriggerPlanSteps({ options, plan }: { options: MigrationOptionsInput; plan: PlanView | undefined }) {
   const abp = plan?.counts.abp ?? 0;
   const remove = options.otaaSourceAction === 'delete';
@@ -66,6 +66,10 @@ function TriggerPlanSteps({ options, plan }: { options: MigrationOptionsInput; p
           <strong>Read</strong> the device from the source — its identity, network settings, application settings and root keys.
         </li>
         <li>
+          <strong>Quiet the source.</strong> Downlinks are turned off on the source, so it sends the device nothing — not even a join accept —
+          while the device is created on the target.
+        </li>
+        <li>
           <strong>Create it on the target without its session</strong> — the same DevEUI, JoinEUI, root keys and settings; no DevAddr, no frame
           counters — and <strong>verify</strong> it by reading it back. If anything fails, the parts created are removed and the source is as it was.
         </li>
@@ -74,14 +78,15 @@ function TriggerPlanSteps({ options, plan }: { options: MigrationOptionsInput; p
           so the source can still reach it once.
         </li>
         <li>
-          <strong>Queue the trigger on the source</strong> — the downlink of its model (or the one command for every device), unconfirmed, once.
-          A device of a model without a known trigger gets none: it has to be power-cycled.
+          <strong>Queue the trigger on the source</strong> — the downlink of its model (or the one command for every device), unconfirmed, once —
+          and turn the source’s downlinks on again, for this one downlink. A device of a model without a known trigger gets none: it has to be
+          power-cycled.
         </li>
         <li>
           <strong>Wait until the source sends it</strong> after the device’s next uplink, or until the wait is over; the other devices go on meanwhile.
         </li>
         <li>
-          <strong>{remove ? 'Delete the device from the source.' : 'Quiet the source'}</strong>
+          <strong>{remove ? 'Delete the device from the source.' : 'Quiet the source again'}</strong>
           {remove ? '' : ': downlinks off, so it sends the device nothing more.'}
           {abp > 0 ? ' ABP devices move as without a trigger (they do not join).' : ''}
         </li>
