@@ -1,5 +1,6 @@
 // One device's migration, step by step, each step journaled before it is taken as done:
-// read → quiet source → create on target → verify → retire source. Resumable from any
+// read → quiet source → create on target → verify → retire source (with a re-join trigger,
+// the retirement of trigger-phase.ts: keys replaced, trigger sent, quiet again). Resumable from any
 // journaled step, and — through the mark the source device carries — from where any earlier
 // run of ours left it, journal or not; rolled back (target removed, source as before) when a
 // step before "verified" fails or the run is cancelled.

@@ -55,6 +55,17 @@ export function pushRefusal(err: unknown): string {
   return `The re-join trigger was not queued: ${message}`;
 }
 
+/**
+ * Whether an event is about our trigger: its correlation ids, or those of the downlink it
+ * carries (the NS's ApplicationUp downlink_sent / downlink_failed.downlink, grpc_gsns.go
+ * ReportTxAcknowledgment, holds the downlink's own).
+ */
+function carriesTrigger(event: StackEvent): boolean {
+  const data = (event.data ?? {}) as { downlink_sent?: { correlation_ids?: unknown }; downlink_failed?: { downlink?: { correlation_ids?: unknown } } };
+  const lists = [event.correlation_ids, data.downlink_sent?.correlation_ids, data.downlink_failed?.downlink?.correlation_ids];
+  return lists.some((ids) => Array.isArray(ids) && ids.includes(TRIGGER_CORRELATION_ID));
+}
+
 interface Waiting {
   resolve(end: TriggerEnd): void;
   timer: NodeJS.Timeout;
@@ -140,7 +151,7 @@ export class TriggerWaits {
   }
 
   private onEvent(event: StackEvent): void {
-    if (!(event.correlation_ids ?? []).includes(TRIGGER_CORRELATION_ID)) return; // another downlink
+    if (!carriesTrigger(event)) return; // another downlink
     const end: TriggerEnd = TRIGGER_FAILED_EVENTS.includes(event.name ?? '') ? 'failed' : 'sent';
     for (const ids of event.identifiers ?? []) {
       const deviceId = (ids as { device_ids?: { device_id?: string } }).device_ids?.device_id;
