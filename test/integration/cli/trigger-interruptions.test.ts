@@ -50,7 +50,8 @@ describe('killed while triggering re-joins, 20 times', () => {
       try {
         const ids = f.source.listDeviceIds(f.sourceApp);
         const withCommand = ids.filter((id) => getAtPath(f.source.inspect(f.sourceApp, id)!.is, 'version_ids.model_id') === EM320.modelId);
-        const runDir = join(mkdtempSync(join(tmpdir(), 'sm-trig-')), 'run');
+        const fresh = () => join(mkdtempSync(join(tmpdir(), 'sm-trig-')), 'run');
+        let runDir = fresh();
         const seen = new Set<string>();
         let sampling = true;
         const sampler = (async () => {
@@ -59,7 +60,8 @@ describe('killed while triggering re-joins, 20 times', () => {
             await new Promise((r) => setTimeout(r, 10));
           }
         })();
-        let args = ['migrate', '--all', ...connectionOf(f), '--trigger-rejoin', '--trigger-wait', '5', '--concurrency', '4', '--run-dir', runDir, '--json'];
+        const migrateIn = (dir: string) => ['migrate', '--all', ...connectionOf(f), '--trigger-rejoin', '--trigger-wait', '5', '--concurrency', '4', '--run-dir', dir, '--json'];
+        let args = migrateIn(runDir);
         for (let attempt = 0; ; attempt++) {
           const { child, result } = startCli(cli, args, keysOf(f));
           // Killed at a random moment: always the first attempt, often the next two; the last one runs to its end.
@@ -70,6 +72,12 @@ describe('killed while triggering re-joins, 20 times', () => {
             kills++;
             // Where the kill caught the devices: between push and quiet is the case that matters.
             if (inTriggerPhase(runDir)) killsMidTrigger++;
+          } else if (r.code === 1 && /journal .* is missing/.test(r.stderr)) {
+            // Killed after run.json but before its journal: resume refuses, and says to start a
+            // new migration of the same devices — which the user does (the marks tell it the rest).
+            runDir = fresh();
+            args = migrateIn(runDir);
+            continue;
           } else {
             expect({ code: r.code, stderr: r.stderr }, `trial ${trial} attempt ${attempt}`).toEqual({ code: 0, stderr: '' });
             break;
