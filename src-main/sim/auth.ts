@@ -14,6 +14,7 @@ import {
   tokenNotFound,
   unsupportedAuthorization,
 } from './errors.js';
+import { Organizations } from './organizations.js';
 import type { Right } from './types.js';
 
 /** Every right and its enum number (api/ttn/lorawan/v3/rights.proto). */
@@ -95,8 +96,8 @@ export const APPLICATION_RIGHTS: Readonly<Record<string, number>> = Object.fromE
 const ALL_USER = new Set(withPrefix('RIGHT_USER_'));
 const ALL_APPLICATION = new Set(withPrefix('RIGHT_APPLICATION_'));
 const ALL_GATEWAY = new Set(withPrefix('RIGHT_GATEWAY_'));
-const ALL_ORGANIZATION = new Set(withPrefix('RIGHT_ORGANIZATION_'));
-const ALL_ENTITY = new Set([...ALL_APPLICATION, ...withPrefix('RIGHT_CLIENT_'), ...ALL_GATEWAY]);
+export const ALL_ORGANIZATION: ReadonlySet<string> = new Set(withPrefix('RIGHT_ORGANIZATION_'));
+export const ALL_ENTITY: ReadonlySet<string> = new Set([...ALL_APPLICATION, ...withPrefix('RIGHT_CLIENT_'), ...ALL_GATEWAY]);
 /** AllAdminRights: every right but the _KEYS and _ALL ones. */
 const ALL_ADMIN = new Set(names.filter((n) => !n.endsWith('_KEYS') && !n.endsWith('_ALL')));
 const ALL = new Set(names);
@@ -111,6 +112,12 @@ export const R = {
   DEVICES_WRITE_KEYS: 'RIGHT_APPLICATION_DEVICES_WRITE_KEYS',
   TRAFFIC_READ: 'RIGHT_APPLICATION_TRAFFIC_READ',
   USER_APPLICATIONS_LIST: 'RIGHT_USER_APPLICATIONS_LIST',
+  USER_APPLICATIONS_CREATE: 'RIGHT_USER_APPLICATIONS_CREATE',
+  ORGANIZATION_APPLICATIONS_LIST: 'RIGHT_ORGANIZATION_APPLICATIONS_LIST',
+  ORGANIZATION_APPLICATIONS_CREATE: 'RIGHT_ORGANIZATION_APPLICATIONS_CREATE',
+  SETTINGS_BASIC: 'RIGHT_APPLICATION_SETTINGS_BASIC',
+  SETTINGS_PACKAGES: 'RIGHT_APPLICATION_SETTINGS_PACKAGES',
+  TRAFFIC_DOWN_WRITE: 'RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE',
 } as const;
 
 /** ttnpb.Right.Implied. */
@@ -147,7 +154,7 @@ export function implied(rights: Iterable<string>): Set<string> {
   return out;
 }
 
-function intersect(a: Iterable<string>, b: ReadonlySet<string>): Set<string> {
+export function intersect(a: Iterable<string>, b: ReadonlySet<string>): Set<string> {
   const out = new Set<string>();
   for (const r of a) if (b.has(r)) out.add(r);
   return out;
@@ -211,7 +218,7 @@ function splitAuthorization(authorization: string | undefined): { type: string; 
 }
 
 /** The entity an API key belongs to. */
-export type KeyOwner = { type: 'application'; id: string } | { type: 'user'; id: string };
+export type KeyOwner = { type: 'application'; id: string } | { type: 'user'; id: string } | { type: 'organization'; id: string };
 
 export interface ApiKey {
   id: string;
@@ -219,7 +226,13 @@ export interface ApiKey {
   owner: KeyOwner;
   /** The key's rights, implied. */
   rights: ReadonlySet<string>;
+  /** The rights as granted (what the API-key registry lists). */
+  granted: string[];
+  name?: string;
+  /** RFC 3339; an expired key is refused (`api_key_expired`). */
+  expiresAt?: string;
   createdAt: string;
+  updatedAt: string;
 }
 
 export interface SimUser {
@@ -241,6 +254,7 @@ export interface KeyCaller {
   universal?: ReadonlySet<string>;
   isAdmin: boolean;
   appExists: (applicationId: string) => boolean;
+  orgs: Organizations;
 }
 
 export type Caller = { kind: 'none' } | KeyCaller;
@@ -251,14 +265,93 @@ export class KeyRing {
   private readonly keys = new Map<string, ApiKey>();
   private readonly users = new Map<string, SimUser>();
 
-  constructor(private readonly appExists: (applicationId: string) => boolean = () => true) {}
+  constructor(
+    private readonly appExists: (applicationId: string) => boolean = () => true,
+    readonly orgs: Organizations = new Organizations(),
+  ) {}
 
-  private newKey(owner: KeyOwner, rights: ReadonlySet<string>, id?: string): string {
+  user(userId: string): SimUser | undefined {
+    return this.users.get(userId);
+  }
+
+  /** The user, created (approved, e-mail validated, no admin) when absent. */
+  ensureUser(userId: string): SimUser {
+    if (!USER_ID.test(userId) || userId.length > 36) throw new Error(`invalid user id ${userId}`);
+    let user = this.users.get(userId);
+    if (!user) {
+      user = { id: userId, admin: false, emailValidated: true, applications: new Map() };
+      this.users.set(userId, user);
+    }
+    return user;
+  }
+
+  /** Users collaborating directly on an application, with their rights (implied). */
+  *usersOf(applicationId: string): Iterable<[string, ReadonlySet<string>]> {
+    for (const u of this.users.values()) {
+      const rights = u.applications.get(applicationId);
+      if (rights) yield [u.id, rights];
+    }
+  }
+
+  /** Organizations collaborating on an application, with their rights (implied). */
+  *organizationsOf(applicationId: string): Iterable<[string, ReadonlySet<string>]> {
+    for (const org of this.orgs.values()) {
+      const rights = org.applications.get(applicationId);
+      if (rights) yield [org.id, rights];
+    }
+  }
+
+  /** An organization with member users and their rights in it (implied). */
+  addOrganization(id: string, members: Record<string, readonly Right[]> = {}): void {
+    const implied_ = new Map<string, ReadonlySet<string>>();
+    for (const [userId, rights] of Object.entries(members)) {
+      checkKnown(rights, ALL, 'a right of rights.proto');
+      this.ensureUser(userId);
+      implied_.set(userId, implied(rights));
+    }
+    this.orgs.add(id, implied_);
+  }
+
+  /** An organization API key. */
+  createOrganizationKey(organizationId: string, rights: readonly Right[]): string {
+    if (!this.orgs.get(organizationId)) throw new Error(`unknown organization ${organizationId}`);
+    checkKnown(rights, ALL, 'a right of rights.proto');
+    return this.newKey({ type: 'organization', id: organizationId }, rights);
+  }
+
+  private newKey(owner: KeyOwner, granted: readonly string[], id?: string, extra: { name?: string; expiresAt?: string } = {}): string {
     const keyId = id ?? base32(randomBytes(24));
     if (this.keys.has(keyId)) throw new Error(`API key id ${keyId} already exists`);
     const secret = base32(randomBytes(32));
-    this.keys.set(keyId, { id: keyId, secret, owner, rights, createdAt: new Date().toISOString() });
+    const now = new Date().toISOString();
+    const rights = owner.type === 'application' ? new Set(impliedRights(granted)) : implied(granted);
+    this.keys.set(keyId, { id: keyId, secret, owner, rights, granted: [...new Set(granted)], ...extra, createdAt: now, updatedAt: now });
     return `${API_KEY_PREFIX}.${keyId}.${secret}`;
+  }
+
+  /** An application's key as created through the API (name, expiry). */
+  createApplicationKey(applicationId: string, rights: readonly Right[], extra: { name?: string; expiresAt?: string }): string {
+    return this.newKey({ type: 'application', id: applicationId }, rights, undefined, extra);
+  }
+
+  /** The keys of an entity. */
+  keysOf(owner: KeyOwner): ApiKey[] {
+    return [...this.keys.values()].filter((k) => k.owner.type === owner.type && k.owner.id === owner.id);
+  }
+
+  /** Changes a key's rights (re-implied), name or expiry. */
+  updateKey(key: ApiKey, changes: { granted?: readonly string[]; name?: string | undefined; expiresAt?: string | undefined }): void {
+    if (changes.granted) {
+      key.granted = [...new Set(changes.granted)];
+      key.rights = key.owner.type === 'application' ? new Set(impliedRights(key.granted)) : implied(key.granted);
+    }
+    if ('name' in changes) key.name = changes.name;
+    if ('expiresAt' in changes) key.expiresAt = changes.expiresAt;
+    key.updatedAt = new Date().toISOString();
+  }
+
+  deleteKey(id: string): boolean {
+    return this.keys.delete(id);
   }
 
   /**
@@ -266,7 +359,7 @@ export class KeyRing {
    * (pkg/auth idLength/keyLength), i.e. `NNSXS.<39 chars>.<52 chars>`.
    */
   create(applicationId: string, rights: readonly Right[], id?: string): string {
-    return this.newKey({ type: 'application', id: applicationId }, new Set(impliedRights(rights)), id);
+    return this.newKey({ type: 'application', id: applicationId }, rights, id);
   }
 
   /** A user API key; creates the user, or updates the given properties of an existing one. */
@@ -280,15 +373,11 @@ export class KeyRing {
       if (!this.appExists(appId)) throw new Error(`unknown application ${appId}`);
       checkKnown(rights, ALL_APPLICATION, 'an application right');
     }
-    let user = this.users.get(userId);
-    if (!user) {
-      user = { id: userId, admin: false, emailValidated: true, applications: new Map() };
-      this.users.set(userId, user);
-    }
+    const user = this.ensureUser(userId);
     if (opts.admin !== undefined) user.admin = opts.admin;
     if (opts.emailValidated !== undefined) user.emailValidated = opts.emailValidated;
     for (const [appId, rights] of Object.entries(opts.applications ?? {})) user.applications.set(appId, implied(rights));
-    return this.newKey({ type: 'user', id: userId }, implied(opts.rights));
+    return this.newKey({ type: 'user', id: userId }, opts.rights);
   }
 
   /** The caller of a request; throws the IS's 401/400 errors for bad tokens (entity_access.go authInfo). */
@@ -308,7 +397,10 @@ export class KeyRing {
     const a = Buffer.from(secret);
     const b = Buffer.from(key.secret);
     if (a.length !== b.length || !timingSafeEqual(a, b)) throw invalidAuthorization();
-    const caller: KeyCaller = { kind: 'key', key, rights: key.rights, isAdmin: false, appExists: this.appExists };
+    if (key.expiresAt !== undefined && Date.parse(key.expiresAt) < Date.now()) {
+      throw new SimError(16, 'pkg/identityserver', 'api_key_expired', 'api key expired');
+    }
+    const caller: KeyCaller = { kind: 'key', key, rights: key.rights, isAdmin: false, appExists: this.appExists, orgs: this.orgs };
     if (key.owner.type === 'user') {
       const user = this.users.get(key.owner.id);
       if (!user) throw apiKeyNotFound();
@@ -353,8 +445,13 @@ function applicationRightsOf(caller: Caller, applicationId: string): { rights: R
     const owner = caller.key.owner;
     if (owner.type === 'application') {
       if (owner.id === applicationId) entity = new Set(caller.rights);
+    } else if (owner.type === 'organization') {
+      entity = intersect(caller.orgs.get(owner.id)?.applications.get(applicationId) ?? [], caller.rights);
     } else {
-      entity = intersect(caller.user?.applications.get(applicationId) ?? [], caller.rights);
+      // Direct collaboration and every chain through an organization (FindAccountMembershipChains).
+      const member = new Set(caller.user?.applications.get(applicationId) ?? []);
+      for (const r of caller.orgs.userRightsViaOrganizations(owner.id, applicationId)) member.add(r);
+      entity = intersect(member, caller.rights);
     }
   }
   if (!caller.appExists(applicationId)) return { rights: new Set(), notFound: caller.isAdmin };
@@ -411,3 +508,4 @@ export function requireUser(caller: Caller, userId: string, ...required: string[
     });
   }
 }
+

@@ -6,6 +6,8 @@ import type { DevAddrAllocator } from './dev-addr.js';
 import type { EventBus, StreamRequest, StreamScope } from './events.js';
 import { storagePath } from './fieldmask-rules.js';
 import { type Json, type JsonObject, isObject, pick } from './json-path.js';
+import type { IntegrationStore } from './integrations-store.js';
+import type { SimConfig } from './sim-config.js';
 import type { Store } from './store.js';
 
 export interface SimContext {
@@ -18,6 +20,10 @@ export interface SimContext {
   writes: { count: number };
   /** Told of every accepted join (the air follows devices that joined by any path). */
   joinObservers: Set<(join: AcceptedJoin) => void>;
+  /** The AS's link, webhook, pub/sub and package registries. */
+  integrations: IntegrationStore;
+  /** Deployment configuration (formatter limit, pub/sub providers, MQTT addresses, tenant, entity limits). */
+  config: SimConfig;
 }
 
 /** A join-accept the device took: who, and the nonces it now remembers. */
@@ -32,7 +38,18 @@ export interface AcceptedJoin {
 
 export interface ApiRequest {
   method: string;
-  params: { app?: string; dev?: string; component?: 'js' | 'ns' | 'as' };
+  params: {
+    app?: string;
+    dev?: string;
+    component?: 'js' | 'ns' | 'as';
+    /** A webhook, pub/sub or webhook template id. */
+    id?: string;
+    /** A package association's FPort, as written in the path. */
+    fPort?: string;
+    /** The collaborator of an application create/list: a user or an organization. */
+    user?: string;
+    org?: string;
+  };
   query: URLSearchParams;
   body: JsonObject | undefined;
   authorization: string | undefined;

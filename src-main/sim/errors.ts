@@ -270,6 +270,14 @@ export const KNOWN_ERRORS: Record<string, { namespace: string; code: number; mes
   },
   // pkg/workerpool/workerpool.go
   pool_full: { namespace: 'pkg/workerpool', code: 8, messageFormat: 'the worker pool is full' },
+  // The Things Stack Cloud plan limit (closed source; see integration-errors.ts)
+  tenant_entity_limit: {
+    namespace: 'pkg/identityserver',
+    code: 9,
+    messageFormat: 'limit for {entity_type} entities in tenant reached, upgrade at {subscription_upgrade_url}',
+  },
+  // pkg/applicationserver/io/pubsub/providers.go
+  provider_disabled: { namespace: 'pkg/applicationserver/io/pubsub', code: 9, messageFormat: 'provider `{provider}` is disabled' },
 };
 export const internal = (message: string) => new SimError(13, 'pkg/sim', 'internal', message);
 

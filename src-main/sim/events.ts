@@ -29,6 +29,9 @@ const DEFINED_NAMES = [
   'as.down.data.queue.invalidated.forward', 'as.down.data.failed.forward', 'as.down.data.sent.forward',
   'as.down.data.ack.forward', 'as.down.data.nack.forward',
   'application.create', 'application.update', 'application.delete',
+  'application.api-key.create', 'application.api-key.update', 'application.api-key.delete',
+  // pkg/applicationserver/io/pubsub/observability.go
+  'as.pubsub.set', 'as.pubsub.delete', 'as.pubsub.start', 'as.pubsub.stop', 'as.pubsub.fail',
 ];
 const DEFINED = new Set(DEFINED_NAMES);
 
@@ -158,21 +161,40 @@ export class EventBus {
 
   constructor(private readonly historySize = 4096) {}
 
+  /**
+   * Publishes an event of an application itself (identifiers `application_ids`),
+   * shown to holders of `visibility` (events.WithVisibility of its definition).
+   */
+  publishApplication(name: string, applicationId: string, opts: { data?: JsonObject; visibility: string }): void {
+    this.publishEvent(name, { applicationId }, { data: opts.data, visibility: opts.visibility });
+  }
+
   /** Publishes an event; `data` may be a function, called only if a stream reads the event. */
   publish(name: string, ref: DeviceRef, opts: { data?: JsonObject | (() => JsonObject); correlationIds?: string[] } = {}): void {
+    this.publishEvent(name, ref, opts);
+  }
+
+  private publishEvent(
+    name: string,
+    ref: DeviceRef | { applicationId: string; deviceId?: undefined },
+    opts: { data?: JsonObject | (() => JsonObject); correlationIds?: string[]; visibility?: string },
+  ): void {
     const now = Date.now();
+    const visibility = opts.visibility ?? visibilityOf(name);
     // The JSON is built when a stream first needs it: most events on the air are never read.
     let json: JsonObject | undefined;
     const build = (): JsonObject => {
       json = {
         name,
         time: new Date(now).toISOString(),
-        identifiers: [{ device_ids: deviceIdsJson(ref) }],
+        identifiers: [
+          ref.deviceId === undefined ? { application_ids: { application_id: ref.applicationId } } : { device_ids: deviceIdsJson(ref) },
+        ],
       };
       if (opts.data) json.data = typeof opts.data === 'function' ? opts.data() : opts.data;
       json.correlation_ids = opts.correlationIds ?? [`sim:${ulid(now)}`];
       json.origin = 'stack-migrator-sim';
-      json.visibility = { rights: [visibilityOf(name)] };
+      json.visibility = { rights: [visibility] };
       json.unique_id = ulid(now);
       return json;
     };
@@ -184,7 +206,7 @@ export class EventBus {
       applicationId: ref.applicationId,
       deviceId: ref.deviceId,
       time: now,
-      visibility: visibilityOf(name),
+      visibility,
       scope: scopeOf(name),
     };
     if (this.ring.length < this.historySize) this.ring.push(evt);

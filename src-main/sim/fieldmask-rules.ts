@@ -19,7 +19,25 @@ export type RpcName =
   | 'AsEndDeviceRegistry.Get'
   | 'AsEndDeviceRegistry.Set'
   | 'ApplicationRegistry.Get'
-  | 'ApplicationRegistry.List';
+  | 'ApplicationRegistry.List'
+  | 'ApplicationRegistry.Update'
+  | 'ApplicationAccess.UpdateAPIKey'
+  | 'As.GetLink'
+  | 'As.SetLink'
+  | 'ApplicationWebhookRegistry.Get'
+  | 'ApplicationWebhookRegistry.List'
+  | 'ApplicationWebhookRegistry.Set'
+  | 'ApplicationWebhookRegistry.GetTemplate'
+  | 'ApplicationWebhookRegistry.ListTemplates'
+  | 'ApplicationPubSubRegistry.Get'
+  | 'ApplicationPubSubRegistry.List'
+  | 'ApplicationPubSubRegistry.Set'
+  | 'ApplicationPackageRegistry.GetAssociation'
+  | 'ApplicationPackageRegistry.ListAssociations'
+  | 'ApplicationPackageRegistry.SetAssociation'
+  | 'ApplicationPackageRegistry.GetDefaultAssociation'
+  | 'ApplicationPackageRegistry.ListDefaultAssociations'
+  | 'ApplicationPackageRegistry.SetDefaultAssociation';
 
 interface MethodDef {
   allowedFieldMaskPaths?: string[];

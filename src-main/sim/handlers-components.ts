@@ -7,7 +7,8 @@ import { type ApiRequest, type Reply, type SimContext, bodyFieldMask, nowIso, ok
 import { endDeviceNotFound, registryEuisTaken } from './errors.js';
 import { checkComponentMask, storagePath } from './fieldmask-rules.js';
 import { refOf } from './handlers-is.js';
-import { type JsonObject, clone, deletePath, getPath, isObject, setPath } from './json-path.js';
+import { formatterScriptTooLarge } from './integration-errors.js';
+import { type JsonObject, clone, deletePath, getPath, hasAnyField, isObject, setPath } from './json-path.js';
 
 function componentOf(req: ApiRequest): ServerComponent {
   const c = req.params.component;
@@ -56,6 +57,17 @@ function checkEuisFree(ctx: SimContext, component: ServerComponent, appId: strin
   }
 }
 
+/** pkg/applicationserver/grpc_deviceregistry.go Set: formatter scripts over `formatters.max-parameter-length` bytes. */
+function checkFormatterSizes(ctx: SimContext, dev: JsonObject, mask: readonly string[]): void {
+  const max = ctx.config.formatterMaxParameterLength;
+  for (const dir of ['up', 'down']) {
+    const field = `formatters.${dir}_formatter_parameter`;
+    const v = getPath(dev, field);
+    const size = typeof v === 'string' ? Buffer.byteLength(v) : 0;
+    if (hasAnyField(mask, field) && size > max) throw formatterScriptTooLarge(field, size, max);
+  }
+}
+
 export function setComponentDevice(ctx: SimContext, req: ApiRequest): Reply {
   const component = componentOf(req);
   const rules = RULES[component];
@@ -71,6 +83,7 @@ export function setComponentDevice(ctx: SimContext, req: ApiRequest): Reply {
   const devId = ids.device_id;
   if (typeof devId !== 'string') throw endDeviceNotFound(appId, '');
   rules.preCheck(dev, mask);
+  if (component === 'as') checkFormatterSizes(ctx, dev, mask);
   requireApplication(ctx.keys.authenticate(req.authorization), appId, ...rules.writeRights(mask));
   const app = ctx.store.app(appId);
   if (!app) throw endDeviceNotFound(appId, devId);
@@ -107,6 +120,8 @@ export function deleteComponentDevice(ctx: SimContext, req: ApiRequest): Reply {
   const stored = registry?.get(devId);
   if (!registry || !stored) throw rules.deleteNotFound(appId, devId);
   registry.delete(devId);
+  // The AS device delete also clears the device's package associations (ClearAssociations).
+  if (component === 'as') ctx.integrations.clearDevice(appId, devId);
   ctx.bus.publish(`${component}.end_device.delete`, refOf(appId, devId, stored));
   return ok({});
 }

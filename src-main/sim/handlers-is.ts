@@ -1,6 +1,7 @@
 // Identity Server routes: auth_info, applications and the end-device registry
 // (pkg/identityserver/{entity_access,application_registry,end_device_registry}.go).
-import { APPLICATION_RIGHTS, R, listApplicationRights, requireApplication, requireUser, rightsOn, sortRights } from './auth.js';
+import { APPLICATION_RIGHTS, R, listApplicationRights, requireApplication, rightsOn, sortRights } from './auth.js';
+import { isPublicApplicationPath, listApplicationsOf } from './handlers-app-registry.js';
 import { getHost } from './addresses.js';
 import { normalizeDevice } from './codec.js';
 import { type ApiRequest, type Reply, type SimContext, bodyFieldMask, nowIso, ok, present, queryFieldMask, requireParam } from './context.js';
@@ -21,7 +22,6 @@ const LIST_ORDERS = new Set([
   '', 'device_id', '-device_id', 'join_eui', '-join_eui', 'dev_eui', '-dev_eui', 'name', '-name',
   'description', '-description', 'created_at', '-created_at', 'last_seen_at', '-last_seen_at',
 ]);
-const PUBLIC_APPLICATION_FIELDS = new Set(['ids', 'ids.application_id', 'created_at', 'updated_at', 'deleted_at']);
 
 function caller(ctx: SimContext, req: ApiRequest) {
   return ctx.keys.authenticate(req.authorization);
@@ -34,7 +34,11 @@ export function authInfo(ctx: SimContext, req: ApiRequest): Reply {
   if (c.kind === 'none') return ok({});
   const k = c.key;
   const entityIds: JsonObject =
-    k.owner.type === 'application' ? { application_ids: { application_id: k.owner.id } } : { user_ids: { user_id: k.owner.id } };
+    k.owner.type === 'application'
+      ? { application_ids: { application_id: k.owner.id } }
+      : k.owner.type === 'organization'
+        ? { organization_ids: { organization_id: k.owner.id } }
+        : { user_ids: { user_id: k.owner.id } };
   const body: JsonObject = {
     api_key: {
       api_key: { id: k.id, rights: sortRights(c.rights), created_at: k.createdAt, updated_at: k.createdAt },
@@ -54,13 +58,15 @@ export function getApplication(ctx: SimContext, req: ApiRequest): Reply {
   checkAllowed('ApplicationRegistry.Get', mask);
   const c = caller(ctx, req);
   if (c.kind === 'none') throw unauthenticated();
-  // Without INFO, only the public fields may be read (ttnpb.PublicApplicationFields).
-  if (!rightsOn(c, appId).has(R.INFO) && !mask.every((p) => PUBLIC_APPLICATION_FIELDS.has(p))) {
-    requireApplication(c, appId, R.INFO);
-  }
+  // Without INFO, only the public fields may be read (ttnpb.PublicApplicationFields,
+  // HasOnlyAllowedFields), and the answer is PublicSafe. So a missing application is
+  // 403 no_application_rights to a non-admin, unless the mask is public-only: 404.
+  const info = rightsOn(c, appId).has(R.INFO);
+  if (!info && !mask.every(isPublicApplicationPath)) requireApplication(c, appId, R.INFO);
   const app = ctx.store.app(appId);
   if (!app) throw applicationNotFound(appId);
-  return ok(pick(app.record, [...mask, 'ids', 'created_at', 'updated_at']));
+  const paths = [...mask, 'ids', 'created_at', 'updated_at'];
+  return ok(pick(app.record, info ? paths : paths.filter(isPublicApplicationPath)));
 }
 
 /**
@@ -80,37 +86,20 @@ const APPLICATION_ORDERS = new Set(['', 'application_id', '-application_id', 'na
 
 /**
  * ApplicationRegistry.List (application_registry.go listApplications): the
- * applications the calling user collaborates on (admins too: their universal
- * rights do not list other applications), which needs
- * RIGHT_USER_APPLICATIONS_LIST on the user; paged, with X-Total-Count. An
- * application key (or no key) is neither user nor organization: `{}`.
+ * applications the calling user or organization collaborates on, directly or
+ * through organizations (admins too: their universal rights do not list other
+ * applications), which needs *_APPLICATIONS_LIST on the account; paged, with
+ * X-Total-Count. An application key (or no key) is neither user nor organization: `{}`.
  */
 export function listApplications(ctx: SimContext, req: ApiRequest): Reply {
-  const mask = queryFieldMask(req.query);
-  checkAllowed('ApplicationRegistry.List', mask);
-  const { limit, page, order } = listParams(req.query, APPLICATION_ORDERS);
-  const c = caller(ctx, req);
-  if (c.kind === 'none' || c.key.owner.type !== 'user' || !c.user) return ok({});
-  const user = c.user;
-  requireUser(c, user.id, R.USER_APPLICATIONS_LIST);
-  const field = order.replace(/^-/, '');
-  const key = (id: string): string => {
-    if (field === '' || field === 'application_id') return id;
-    const v = ctx.store.app(id)?.record[field];
-    return typeof v === 'string' ? v : '';
-  };
-  const ids = [...user.applications.keys()].filter((id) => ctx.store.app(id)).sort();
-  ids.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  if (order.startsWith('-')) ids.reverse();
-  const applications: JsonObject[] = [];
-  for (const id of ids.slice((page - 1) * limit, page * limit)) {
-    const record = ctx.store.app(id)?.record;
-    if (!record) continue;
-    // Full details where the user's memberships (not the key) or universal rights include INFO; else PublicSafe.
-    const info = user.applications.get(id)?.has(R.INFO) || c.universal?.has(R.INFO);
-    applications.push(pick(record, info ? [...mask, 'ids', 'created_at', 'updated_at'] : ['ids', 'created_at', 'updated_at']));
-  }
-  return ok(applications.length > 0 ? { applications } : {}, { 'X-Total-Count': String(ids.length) });
+  checkAllowed('ApplicationRegistry.List', queryFieldMask(req.query));
+  return listApplicationsOf(ctx, req, listParams(req.query, APPLICATION_ORDERS), false);
+}
+
+/** GET /users/{user}/applications, /organizations/{org}/applications: that account's direct memberships. */
+export function listCollaboratorApplications(ctx: SimContext, req: ApiRequest): Reply {
+  checkAllowed('ApplicationRegistry.List', queryFieldMask(req.query));
+  return listApplicationsOf(ctx, req, listParams(req.query, APPLICATION_ORDERS), true);
 }
 
 /** A List request's paging and order, validated as the IS does: `limit` above 1000 is an error, 0 means 100; `page` 0 means 1. */

@@ -16,10 +16,14 @@ import { Seeder } from './seed.js';
 import { createSimServer } from './server.js';
 import { defaultDevNonce, joinServerKeys, simulateJoin, simulateUplink } from './simulate.js';
 import { registerInternals } from './internals.js';
+import { IntegrationStore } from './integrations-store.js';
+import { inspectApplication, seedIntegrations } from './seed-integrations.js';
+import { simConfig } from './sim-config.js';
 import { Store } from './store.js';
 import type { JoinOptions, RateLimitOptions, RouteName, Simulator, SimulatorOptions } from './types.js';
 
 export type {
+  ApplicationParts,
   DeviceParts,
   Faults,
   FailNextOptions,
@@ -28,8 +32,11 @@ export type {
   RateLimitOptions,
   RateLimitProfile,
   ReceivedDownlink,
+  PubSubProviderStatus,
   Right,
   RouteName,
+  SeedIntegrationsOptions,
+  SeededIntegrations,
   SeedOptions,
   ServerAddresses,
   Simulator,
@@ -43,6 +50,15 @@ const ROUTE_NAMES: RouteName[] = [
   'auth_info', 'app.get', 'app.rights', 'app.list', 'is.list', 'is.get', 'is.create', 'is.update', 'is.delete',
   'js.get', 'js.set', 'js.delete', 'ns.get', 'ns.set', 'ns.delete', 'as.get', 'as.set', 'as.delete',
   'ns.dev_addr', 'events', 'as.down.push', 'as.down.replace', 'as.down.list',
+  'app.create', 'app.update', 'app.list.user', 'app.list.organization',
+  'app.api_keys.list', 'app.api_keys.get', 'app.api_keys.create', 'app.api_keys.update', 'app.api_keys.delete', 'app.collaborators.list',
+  'as.link.get', 'as.link.set', 'as.link.delete', 'as.link.stats', 'as.configuration', 'as.mqtt_info',
+  'as.webhooks.list', 'as.webhooks.get', 'as.webhooks.set', 'as.webhooks.delete',
+  'as.webhook_templates.list', 'as.webhook_templates.get', 'as.webhook_formats',
+  'as.pubsub.list', 'as.pubsub.get', 'as.pubsub.set', 'as.pubsub.delete', 'as.pubsub_formats',
+  'as.packages.list', 'as.packages.associations.list', 'as.packages.associations.get', 'as.packages.associations.set',
+  'as.packages.associations.delete', 'as.packages.defaults.list', 'as.packages.defaults.get', 'as.packages.defaults.set',
+  'as.packages.defaults.delete',
 ];
 const APP_ID = /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/;
 /** The pattern of Application.*_server_address (api/ttn/lorawan/v3/application.proto): host[:port], or empty. */
@@ -75,6 +91,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     devAddrs: new DevAddrAllocator(opts.devAddrPrefix ?? '260B0000/16', random),
     writes: { count: 0 },
     joinObservers: new Set(),
+    integrations: new IntegrationStore(),
+    config: simConfig(opts),
   };
   const faults = new FaultInjector(random);
   if (opts.faults) faults.set(opts.faults);
@@ -220,6 +238,21 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     findDevice(joinEui, devEui) {
       const owner = ctx.store.euiOwner(joinEui.toUpperCase(), devEui.toUpperCase());
       return owner ? { ...owner } : undefined;
+    },
+    addOrganization(id, orgOpts = {}) {
+      ctx.keys.addOrganization(id, orgOpts.members);
+    },
+    createOrganizationApiKey(organizationId, rights) {
+      return ctx.keys.createOrganizationKey(organizationId, rights);
+    },
+    setPubSubProviders(providers) {
+      ctx.config.pubsubProviders = { ...providers };
+    },
+    seedIntegrations(applicationId, seedOpts) {
+      return seedIntegrations(ctx, applicationId, seedOpts);
+    },
+    inspectApplication(applicationId) {
+      return inspectApplication(ctx, applicationId);
     },
   };
   registerInternals(sim, ctx);

@@ -5,7 +5,9 @@ import type { ApiRequest, Reply, SimContext } from './context.js';
 import { deleteComponentDevice, getComponentDevice, setComponentDevice } from './handlers-components.js';
 import { listDownlinks, pushDownlinks, replaceDownlinks } from './handlers-downlink.js';
 import { authInfo, createDevice, deleteDevice, getApplication, getDevice, listApplications, listDevices, listRights, updateDevice } from './handlers-is.js';
+import { updateApplication } from './handlers-app-registry.js';
 import { generateDevAddr, streamEvents } from './handlers-misc.js';
+import { integrationEntity, integrationTable } from './routes-integrations.js';
 import type { RouteName } from './types.js';
 
 export type Handler = (ctx: SimContext, req: ApiRequest) => Reply;
@@ -38,6 +40,9 @@ const SERVICES = { js: 'JsEndDeviceRegistry', ns: 'NsEndDeviceRegistry', as: 'As
 function table(segments: readonly string[]): { methods: MethodTable; params: ApiRequest['params']; role: Role } | undefined {
   const [a, b, c, d, e] = segments;
   const n = segments.length;
+  // Application settings (link, webhooks, pub/subs, packages) and application create.
+  const integrations = integrationTable(segments);
+  if (integrations) return integrations;
   if (n === 1 && a === 'auth_info') return { methods: { GET: r('auth_info', 'EntityAccess.AuthInfo', authInfo) }, params: {}, role: 'is' };
   if (n === 1 && a === 'events') {
     return { methods: { POST: { ...r('events', 'Events.Stream', streamEvents), stream: true } }, params: {}, role: 'both' };
@@ -47,7 +52,13 @@ function table(segments: readonly string[]): { methods: MethodTable; params: Api
   }
   if (a === 'applications') {
     if (n === 1) return { methods: { GET: r('app.list', 'ApplicationRegistry.List', listApplications) }, params: {}, role: 'is' };
-    if (n === 2) return { methods: { GET: r('app.get', 'ApplicationRegistry.Get', getApplication) }, params: { app: b }, role: 'is' };
+    if (n === 2) {
+      return {
+        methods: { GET: r('app.get', 'ApplicationRegistry.Get', getApplication), PUT: r('app.update', 'ApplicationRegistry.Update', updateApplication, true) },
+        params: { app: b },
+        role: 'is',
+      };
+    }
     if (n === 3 && c === 'rights') return { methods: { GET: r('app.rights', 'ApplicationAccess.ListRights', listRights) }, params: { app: b }, role: 'is' };
     if (n === 3 && c === 'devices') {
       return {
@@ -161,7 +172,7 @@ export function rateLimitEntity(route: Route, body: unknown, opts: { downlinkPer
       return `end device:${app ?? ''}.${device ?? ''}`;
     }
     default:
-      return '';
+      return integrationEntity(route.rpc, route.params, body) ?? '';
   }
 }
 

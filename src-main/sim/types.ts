@@ -81,7 +81,20 @@ export interface SimulatorOptions {
    * (`application:<app>`), as since v3.35.2 ("applied at the application level instead of per-device").
    */
   downlinkRateLimitPerDevice?: boolean;
+  /** AS `formatters.max-parameter-length` in bytes (default 40960, v3.32; 3.35 raised the codec limit to 64 KB). */
+  formatterMaxParameterLength?: number;
+  /** AS `pubsub.providers` (default: both enabled). */
+  pubsubProviders?: { mqtt?: PubSubProviderStatus; nats?: PubSubProviderStatus };
+  /** AS MQTT frontend public addresses (default `localhost:1883` / `localhost:8883`, the open-source defaults). */
+  mqtt?: { publicAddress?: string; publicTlsAddress?: string };
+  /** A The Things Stack Cloud tenant id: MQTT usernames become `<app>@<tenant>`. Absent: open source (`<app>`). */
+  tenantId?: string;
+  /** Cloud plan limit on applications: creating one more answers `tenant_entity_limit`. Absent: unlimited. */
+  maxApplications?: number;
 }
+
+/** A pub/sub provider's status in the AS configuration (`enabled`, `warning`, `disabled`). */
+export type PubSubProviderStatus = 'enabled' | 'warning' | 'disabled';
 
 export type RouteName =
   | 'auth_info'
@@ -106,7 +119,44 @@ export type RouteName =
   | 'events'
   | 'as.down.push'
   | 'as.down.replace'
-  | 'as.down.list';
+  | 'as.down.list'
+  | 'app.create'
+  | 'app.update'
+  | 'app.list.user'
+  | 'app.list.organization'
+  | 'app.api_keys.list'
+  | 'app.api_keys.get'
+  | 'app.api_keys.create'
+  | 'app.api_keys.update'
+  | 'app.api_keys.delete'
+  | 'app.collaborators.list'
+  | 'as.link.get'
+  | 'as.link.set'
+  | 'as.link.delete'
+  | 'as.link.stats'
+  | 'as.configuration'
+  | 'as.mqtt_info'
+  | 'as.webhooks.list'
+  | 'as.webhooks.get'
+  | 'as.webhooks.set'
+  | 'as.webhooks.delete'
+  | 'as.webhook_templates.list'
+  | 'as.webhook_templates.get'
+  | 'as.webhook_formats'
+  | 'as.pubsub.list'
+  | 'as.pubsub.get'
+  | 'as.pubsub.set'
+  | 'as.pubsub.delete'
+  | 'as.pubsub_formats'
+  | 'as.packages.list'
+  | 'as.packages.associations.list'
+  | 'as.packages.associations.get'
+  | 'as.packages.associations.set'
+  | 'as.packages.associations.delete'
+  | 'as.packages.defaults.list'
+  | 'as.packages.defaults.get'
+  | 'as.packages.defaults.set'
+  | 'as.packages.defaults.delete';
 
 // The brief's contract types the parts loosely, for assertions in tests.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -209,4 +259,52 @@ export interface Simulator {
   deviceState(applicationId: string, deviceId: string): { key?: string; lastDevNonce: number; lastJoinNonce: number } | undefined;
   /** The device registered with these EUIs on this deployment (the Identity Server's EUI index). */
   findDevice(joinEui: string, devEui: string): { applicationId: string; deviceId: string } | undefined;
+  /** An organization; `members` are user ids with their rights in it (users are created when absent). */
+  addOrganization(id: string, opts?: { members?: Record<string, Right[]> }): void;
+  /** An API key of an organization (organization, application or other rights). */
+  createOrganizationApiKey(organizationId: string, rights: Right[]): string;
+  /** Changes the AS `pubsub.providers` statuses (absent providers become enabled). */
+  setPubSubProviders(providers: { mqtt?: PubSubProviderStatus; nats?: PubSubProviderStatus }): void;
+  /**
+   * Gives an application what a real one carries besides its devices: a JavaScript
+   * formatter link, three webhooks (template ids/fields, secret headers, a downlink
+   * API key), an MQTT pub/sub, a default package association and per-device ones.
+   */
+  seedIntegrations(applicationId: string, opts?: SeedIntegrationsOptions): SeededIntegrations;
+  /** The application's IS record and AS settings as stored (deep copies), or undefined. */
+  inspectApplication(applicationId: string): ApplicationParts | undefined;
 }
+
+export interface SeedIntegrationsOptions {
+  /** Devices that get a per-device package association (default: the first two of the application). */
+  devices?: string[];
+  /** Skip parts: e.g. `{ pubsub: false }`. */
+  link?: boolean;
+  webhooks?: boolean;
+  pubsub?: boolean;
+  packages?: boolean;
+}
+
+/** What seedIntegrations stored, with every secret it put in (for tests that scan for leaks). */
+export interface SeededIntegrations {
+  webhookIds: string[];
+  pubsubIds: string[];
+  defaultAssociationFPorts: number[];
+  deviceAssociations: { deviceId: string; fPort: number }[];
+  /** Header values, template field values, the downlink API key, MQTT password, package tokens. */
+  secrets: string[];
+}
+
+// Stored JSON, typed loosely for assertions in tests.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+export interface ApplicationParts {
+  application: any;
+  /** Collaborators: user and organization ids with their rights (the smallest set implying them, e.g. RIGHT_ALL). */
+  collaborators: { users: Record<string, string[]>; organizations: Record<string, string[]> };
+  link?: any;
+  webhooks: any[];
+  pubsubs: any[];
+  defaultAssociations: any[];
+  deviceAssociations: any[];
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */

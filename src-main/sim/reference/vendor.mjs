@@ -21,6 +21,11 @@ const SERVICES = [
   'EntityAccess',
   'Events',
   'AppAs',
+  'As',
+  'ApplicationWebhookRegistry',
+  'ApplicationPubSubRegistry',
+  'ApplicationPackageRegistry',
+  'ApplicationAccess',
 ];
 
 const api = JSON.parse(await readFile(path.join(source, 'api-definition.json'), 'utf8'));
