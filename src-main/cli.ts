@@ -7,6 +7,7 @@ import { exportDevices } from './cli/commands/export.js';
 import { runSim } from './cli/commands/sim.js';
 import { runDemo } from './cli/commands/demo.js';
 import { checkRunArrivals } from './cli/commands/arrivals.js';
+import { appPlan } from './cli/commands/app-plan.js';
 import { StackError } from './stack/errors.js';
 import { DeviceCreateError } from './stack/device-writer.js';
 import { redact } from './logging/redact.js';
@@ -18,6 +19,7 @@ active session (for example from The Things Network to The Things Stack Cloud).
 
 Commands:
   plan      Check rights and devices and show what a migration would do (writes nothing)
+  app-plan  The application section alone: formatters, webhooks, pub/subs, packages (writes nothing)
   migrate   Migrate devices from a source to a target application
   resume    Continue an interrupted run:            resume --run-dir DIR
   arrivals  Which moved devices joined the target, and what to do about the others:
@@ -47,6 +49,12 @@ Selection and options:
   --dry-run  --concurrency N (default adaptive)  --max-rate N (requests/s per deployment)
   --run-dir DIR  --wait-joins SECONDS  --json
 
+The application (before the devices, in the same run):
+  --with-application    carry default formatters, webhooks, pub/subs and package associations
+  --create-target-app user:ID | org:ID   create the target application when it does not exist
+  --webhook-downlink-keys create|leave-empty   a new target key per webhook (default create)
+  --overwrite-app-items KEY,KEY   replace these items where the target has them differently
+
 Re-join triggers (OTAA; a downlink on the source before it is quieted):
   --trigger-rejoin      each device gets the command of its model from the library
                         (built-ins, the app's saved commands, or --trigger-library FILE)
@@ -72,6 +80,7 @@ async function main(argv: string[]): Promise<number> {
     case 'sim': return runSim(flags, out, flags.devices);
     case 'demo': return runDemo(flags, out, flags.devices);
     case 'arrivals': return checkRunArrivals(flags);
+    case 'app-plan': return appPlan(flags, out);
     default: throw new UsageError(`unknown command "${command}"`);
   }
 }

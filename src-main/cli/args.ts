@@ -7,6 +7,7 @@ import { CONCURRENCY_RANGE } from '../migration/run-dir.js';
 import { ID_PATTERN } from '../stack/schemas.js';
 import type { z } from 'zod';
 import type { triggerOptionsSchema } from '../triggers/commands.js';
+import type { applicationOptionsSchema } from '../application/options.js';
 
 type TriggerOptionsInput = z.input<typeof triggerOptionsSchema>;
 
@@ -29,6 +30,8 @@ export const FLAGS = {
   seed: { type: 'string' }, 'separate-cluster': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
   'trigger-rejoin': { type: 'boolean' }, 'trigger-command': { type: 'string' }, 'trigger-fport': { type: 'string' },
   'trigger-payload': { type: 'string' }, 'trigger-wait': { type: 'string' }, 'trigger-library': { type: 'string' },
+  'with-application': { type: 'boolean' }, 'create-target-app': { type: 'string' }, 'webhook-downlink-keys': { type: 'string' },
+  'overwrite-app-items': { type: 'string' },
 } as const;
 
 export type Flags = ReturnType<typeof parse>['values'];
@@ -38,10 +41,12 @@ const side = (s: 'source' | 'target') => [s, `${s}-is`, `${s}-cluster`, `${s}-ap
 const COMMON = ['json', 'help'] as const;
 const RUN = ['otaa-source-action', 'abp-mode', 'downlinks-off', 'id-prefix', 'generate-keys', 'dry-run', 'concurrency', 'max-rate', 'run-dir', 'wait-joins', 'ca', 'insecure-http'] as const;
 const TRIGGER = ['trigger-rejoin', 'trigger-command', 'trigger-fport', 'trigger-payload', 'trigger-wait', 'trigger-library'] as const;
+const APPLICATION = ['with-application', 'create-target-app', 'webhook-downlink-keys', 'overwrite-app-items'] as const;
 /** The flags each command uses. A flag given to a command that would ignore it is a usage error. */
 const COMMAND_FLAGS: Record<string, readonly FlagName[]> = {
-  plan: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER],
-  migrate: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER],
+  plan: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER, ...APPLICATION],
+  migrate: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER, ...APPLICATION],
+  'app-plan': [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', 'ca', 'insecure-http', ...APPLICATION],
   import: [...COMMON, ...side('target'), 'file', ...RUN],
   // The run folder holds the deployments, options and rate cap; the keys come from the environment or a saved connection.
   resume: [...COMMON, 'run-dir', 'source-connection', 'target-connection', 'concurrency', 'wait-joins', 'insecure-http'],
@@ -127,9 +132,30 @@ export function requireFlag(flags: Flags, name: 'source-app' | 'target-app' | 'r
   return v;
 }
 
+/** --with-application and its choices (the others need it). */
+export function applicationFromFlags(flags: Flags): z.input<typeof applicationOptionsSchema> | undefined {
+  const given = ['create-target-app', 'webhook-downlink-keys', 'overwrite-app-items'].filter((f) => flags[f as keyof Flags] !== undefined);
+  if (!flags['with-application']) {
+    if (given.length > 0) throw new UsageError(`${given.map((f) => `--${f}`).join(', ')} need${given.length === 1 ? 's' : ''} --with-application`);
+    return undefined;
+  }
+  const owner = flags['create-target-app'];
+  const m = owner === undefined ? undefined : /^(user|org|organization):([a-z0-9](?:-?[a-z0-9])+)$/.exec(owner);
+  if (owner !== undefined && !m) throw new UsageError('--create-target-app must be user:USER_ID or org:ORGANIZATION_ID');
+  const keys = flags['webhook-downlink-keys'];
+  if (keys !== undefined && keys !== 'create' && keys !== 'leave-empty') throw new UsageError('--webhook-downlink-keys must be create or leave-empty');
+  const overwrite = flags['overwrite-app-items']?.split(',').map((k) => k.trim()).filter(Boolean);
+  return {
+    ...(m ? { createTarget: { kind: m[1] === 'user' ? 'user' as const : 'organization' as const, id: m[2]! } } : {}),
+    ...(keys ? { webhookDownlinkKeys: keys } : {}), ...(overwrite ? { overwrite } : {}),
+  };
+}
+
 export function optionsFromFlags(flags: Flags, trigger?: TriggerOptionsInput): MigrationOptions {
+  const application = applicationFromFlags(flags);
   const parsed = migrationOptionsSchema.safeParse({
     ...(trigger ? { trigger } : {}),
+    ...(application ? { application } : {}),
     otaaSourceAction: flags['otaa-source-action'],
     abpMode: flags['abp-mode'],
     idMapping: flags['id-prefix'] ? { kind: 'prefix', prefix: flags['id-prefix'] } : { kind: 'same' },

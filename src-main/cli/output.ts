@@ -4,11 +4,13 @@
 import { redact, redactValue } from '../logging/redact.js';
 import type { ProgressEvent } from '../migration/progress.js';
 import type { Plan } from '../migration/planner.js';
+import type { ApplicationPlan } from '../application/plan.js';
 
 export interface Output {
   event(e: ProgressEvent): void;
   info(message: string): void;
   plan(plan: Plan): void;
+  application(plan: ApplicationPlan): void;
   summary(s: { migrated: number; failed: number; skipped: number; blocked: number; runDir: string; [k: string]: unknown }): void;
 }
 
@@ -18,6 +20,7 @@ export function jsonOutput(write = (s: string) => process.stdout.write(s)): Outp
     event: (e) => line(e),
     info: (message) => line({ type: 'notice', level: 'info', message, at: Date.now() }),
     plan: (plan) => line({ type: 'plan', plan }),
+    application: (application) => line({ type: 'application-plan', application }),
     summary: (s) => line({ summary: s }),
   };
 }
@@ -41,6 +44,9 @@ export function humanOutput(stream: NodeJS.WriteStream = process.stdout): Output
         stream.write(tty ? `\r\x1b[K${text}` : `${text}\n`);
       } else if (e.type === 'notice') {
         stream.write(`${tty ? '\r\x1b[K' : ''}${e.level === 'info' ? '' : `${e.level}: `}${redact(e.message)}\n`);
+      } else if (e.type === 'application' && e.state !== 'writing') {
+        const mark = { written: '✓', kept: '=', failed: '✗' }[e.state];
+        stream.write(`${tty ? '\r\x1b[K' : ''}${mark} ${e.label}${e.state === 'kept' ? ' (kept as it is on the target)' : ''}${e.error ? `: ${redact(e.error)}` : ''}\n`);
       } else if (e.type === 'run' && (e.state === 'paused' || e.state === 'cancelling')) {
         stream.write(`${tty ? '\r\x1b[K' : ''}${e.state}…\n`);
       }
@@ -56,6 +62,7 @@ export function humanOutput(stream: NodeJS.WriteStream = process.stdout): Output
         const sent = [...byName].map(([name, n]) => `${name} × ${n}`).join(', ');
         stream.write(`Re-join triggers: ${c.triggerKnown ?? 0} device(s) get one${sent ? ` (${sent})` : ''}; ${c.triggerUnknown ?? 0} with no trigger known (power-cycle them).\n`);
       }
+      if (plan.application) stream.write(applicationLines(plan.application).join('\n') + '\n');
       for (const b of plan.blockers) stream.write(`  blocker: ${redact(b.message)}\n`);
       for (const w of plan.warnings) stream.write(`  warning: ${redact(w.message)}\n`);
       const shown = new Set<string>();
@@ -68,8 +75,27 @@ export function humanOutput(stream: NodeJS.WriteStream = process.stdout): Output
         }
       }
     },
+    application(a) {
+      stream.write(applicationLines(a).join('\n') + '\n');
+    },
     summary(s) {
       stream.write(`${tty ? '\r\x1b[K' : ''}Done: ${s.migrated} migrated, ${s.failed} failed, ${s.skipped} skipped, ${s.blocked} blocked. Run folder: ${s.runDir}\n`);
     },
   };
+}
+
+const STATUS_WORDS = { new: 'new', same: 'same', differs: 'differs', 'not-available': 'not available' } as const;
+
+/** The application section in words: each item, its differences (secrets masked), and what cannot be carried. */
+export function applicationLines(a: ApplicationPlan): string[] {
+  const lines = [`Application: ${a.targetExists ? 'the target application exists' : 'the target application is created by the run'}; ${a.items.filter((i) => i.action === 'write').length} item(s) to write.`];
+  for (const i of a.items) {
+    const action = i.status === 'differs' ? (i.action === 'write' ? ' → overwritten' : ` → kept (--overwrite-app-items ${i.key} to replace it)`) : '';
+    lines.push(`  ${STATUS_WORDS[i.status].padEnd(13)} ${i.label}${action}`);
+    for (const d of i.diff) lines.push(`      ${redact(d)}`);
+    for (const n of i.notes) lines.push(`      note: ${redact(n)}`);
+  }
+  lines.push('  Cannot be carried:');
+  for (const c of a.cannotCarry) lines.push(`    ${c.what}: ${c.todo}`);
+  return lines;
 }

@@ -70,7 +70,9 @@ export async function startDemoWorkspace(opts: DemoWorkspaceOptions = {}): Promi
   });
   source.addApplication(DEMO_SOURCE_APP, { name: 'Community Edition fleet' });
   target.addApplication(DEMO_TARGET_APP, { name: 'Cloud fleet' });
-  source.seedDevices(DEMO_SOURCE_APP, opts.devices ?? 50, { seed: opts.seed ?? 1, modelShare: opts.modelShare ?? 0.9 });
+  const deviceIds = source.seedDevices(DEMO_SOURCE_APP, opts.devices ?? 50, { seed: opts.seed ?? 1, modelShare: opts.modelShare ?? 0.9 });
+  // What a real application carries besides its devices: formatters, webhooks, a pub/sub, packages.
+  source.seedIntegrations(DEMO_SOURCE_APP, { devices: deviceIds.slice(0, 2) });
   const all = ['RIGHT_APPLICATION_ALL'];
   let air: Air | undefined;
   // The air is the re-join story of a fleet of a few hundred; a demo of tens of thousands of

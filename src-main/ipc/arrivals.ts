@@ -46,6 +46,7 @@ export function arrivalHandlers(ctx: HandlerContext): HandlersOf<Channels> {
         found.push({
           runId, runDir: folder.runDir, createdAt: folder.manifest.createdAt, sourceLabel: labelOf(folder.side.source), targetLabel: labelOf(folder.side.target),
           total: folder.manifest.deviceIds.length, counts, finished: unfinished === 0 && !runs.get(runId)?.busy,
+          ...(folder.manifest.options.application ? { carriesApplication: true } : {}),
         });
       }
       return { runs: found.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };

@@ -12,7 +12,7 @@ export const INVOKE_CHANNELS = [
   'run:start', 'run:pause', 'run:resume', 'run:cancel', 'run:retry-failed', 'run:retire', 'run:list-unfinished', 'run:resume-unfinished',
   'run:history', 'arrivals:check', 'arrivals:save', 'arrivals:trigger-again',
   'triggers:list', 'triggers:save', 'triggers:export', 'triggers:import',
-  'report:save', 'sheet:save',
+  'report:save', 'sheet:save', 'update-sheet:get', 'update-sheet:save',
   'demo:start', 'demo:stop',
 ] as const satisfies readonly InvokeChannel[];
 

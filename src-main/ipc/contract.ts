@@ -79,6 +79,17 @@ export const devicePlanViewSchema = z.object({
    */
   trigger: z.object({ name: z.string(), fPort: z.number(), payloadHex: z.string() }).nullable().optional(),
 });
+/** The application section of a plan (application/plan.ts), secrets masked. */
+export const applicationPlanViewSchema = z.object({
+  targetExists: z.boolean(),
+  items: z.array(z.object({
+    key: z.string(), kind: z.enum(['application', 'formatters', 'webhook', 'pubsub', 'package', 'device-package']), label: z.string(),
+    status: z.enum(['new', 'same', 'differs', 'not-available']), action: z.enum(['write', 'keep']), diff: z.array(z.string()), notes: z.array(z.string()),
+  })),
+  cannotCarry: z.array(z.object({ what: z.string(), todo: z.string() })),
+});
+export type ApplicationPlanView = z.infer<typeof applicationPlanViewSchema>;
+
 export const planViewSchema = z.object({
   planId: id,
   createdAt: z.string(),
@@ -86,6 +97,8 @@ export const planViewSchema = z.object({
   blockers: z.array(issueSchema),
   warnings: z.array(issueSchema),
   devices: z.array(devicePlanViewSchema),
+  /** With options.application: the application's settings, item by item. */
+  application: applicationPlanViewSchema.optional(),
   counts: z.object({
     ready: z.number(), blocked: z.number(), alreadyMigrated: z.number(), otaa: z.number(), abp: z.number(),
     /** With a trigger plan: ready devices that get a command, and those with none known. */
@@ -103,6 +116,8 @@ export const runInfoSchema = z.object({
   total: z.number(),
   counts: z.record(z.string(), z.number()),
   finished: z.boolean(),
+  /** The run carries the application's settings (it has a "what to update" sheet when it ends). */
+  carriesApplication: z.boolean().optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 
@@ -180,6 +195,9 @@ export const invokeChannels = {
   'triggers:import': { request: empty, response: z.union([z.object({ commands: z.array(triggerCommandSchema) }), z.object({ cancelled: z.literal(true) })]) },
   'report:save': { request: z.object({ runId: id, format: z.enum(['json', 'csv']) }), response: saved },
   'sheet:save': { request: z.object({ runId: id }), response: saved },
+  /** The "what to update" sheet of a run that carried the application (Markdown). */
+  'update-sheet:get': { request: z.object({ runId: id }), response: z.object({ markdown: z.string() }) },
+  'update-sheet:save': { request: z.object({ runId: id }), response: saved },
   'devices:export': { request: ref.extend({ deviceIds: z.array(deviceId).min(1).max(100_000), withSession: z.boolean() }), response: saved },
   'demo:start': {
     request: z.object({ devices: z.number().int().min(1).max(50_000).optional() }),

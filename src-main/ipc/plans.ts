@@ -62,6 +62,13 @@ const safeIssues = <T extends { message: string }>(issues: T[]): T[] => issues.m
 export function planView(planId: string, plan: Plan): PlanView {
   return {
     planId, createdAt: plan.createdAt, options: plan.options, blockers: safeIssues(plan.blockers), warnings: safeIssues(plan.warnings), counts: plan.counts,
+    ...(plan.application ? {
+      application: {
+        targetExists: plan.application.targetExists, cannotCarry: plan.application.cannotCarry,
+        // Differences are shown with secrets masked already; the server's words are redacted too.
+        items: plan.application.items.map((i) => ({ ...i, diff: i.diff.map((d) => redact(d)), notes: i.notes.map((n) => redact(n)) })),
+      },
+    } : {}),
     devices: plan.devices.map((d) => ({
       sourceId: d.sourceId, targetId: d.targetId, status: d.status, blockers: safeIssues(d.blockers), warnings: safeIssues(d.warnings), sourceChanges: d.sourceChanges,
       ...(d.devEui ? { devEui: d.devEui } : {}), ...(d.activation ? { activation: d.activation } : {}),

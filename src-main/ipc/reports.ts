@@ -1,7 +1,9 @@
 // report:save, sheet:save and devices:export: files the user asked for, saved where the
 // native save dialog says. The sheet and devices.json hold keys: written 0600, atomically
 // (a temp file renamed over the target, so an existing file is never left half-written).
-import { rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UPDATE_SHEET_FILE } from '../application/sheet.js';
 import { randomBytes } from 'node:crypto';
 import { readJournal } from '../migration/journal.js';
 import { runFiles } from '../migration/run-dir.js';
@@ -17,7 +19,7 @@ import { conflict, notFound } from './errors.js';
 import type { HandlerContext, HandlersOf } from './handlers.js';
 import { openRunSides } from './run-registry.js';
 
-type Channels = 'report:save' | 'sheet:save' | 'devices:export';
+type Channels = 'report:save' | 'sheet:save' | 'devices:export' | 'update-sheet:get' | 'update-sheet:save';
 
 /** Writes through a temp file next to `path`, renamed over it once complete. */
 async function writeVia(path: string, write: (tmp: string) => Promise<unknown>): Promise<void> {
@@ -34,6 +36,14 @@ async function writeVia(path: string, write: (tmp: string) => Promise<unknown>):
 export function reportHandlers(ctx: HandlerContext): HandlersOf<Channels> {
   const { deps, runs } = ctx;
   const folderOf = async (runId: string) => runs.get(runId) ?? (await runs.readFolder(runId));
+  const updateSheetOf = async (runId: string) => {
+    // A run that has just ended writes its files now: wait for them.
+    await runs.get(runId)?.settled();
+    const { runDir } = await folderOf(runId);
+    return readFile(join(runDir, UPDATE_SHEET_FILE), 'utf8').catch(() => {
+      throw notFound('This run has no "what to update" sheet: it did not carry the application, or has not ended yet.');
+    });
+  };
 
   return {
     'report:save': async ({ runId, format }) => {
@@ -51,6 +61,16 @@ export function reportHandlers(ctx: HandlerContext): HandlersOf<Channels> {
         ? toCsv(REPORT_COLUMNS, rows as unknown as Record<string, unknown>[])
         : `${JSON.stringify({ generatedAt: new Date().toISOString(), runId, devices: rows }, null, 2)}\n`;
       await writeFileAtomic(path, text, 0o600); // owner-only, like the run's own report
+      return { savedTo: path };
+    },
+
+    'update-sheet:get': async ({ runId }) => ({ markdown: await updateSheetOf(runId) }),
+
+    'update-sheet:save': async ({ runId }) => {
+      const markdown = await updateSheetOf(runId);
+      const path = await deps.saveDialog({ defaultName: `what-to-update-${runId}.md`, filters: [{ name: 'Markdown', extensions: ['md'] }] });
+      if (!path) return { cancelled: true };
+      await writeFileAtomic(path, markdown, 0o600);
       return { savedTo: path };
     },
 

@@ -42,7 +42,7 @@ export const labelOf = (ref: RunSide['source']) => `${ref.name} · ${ref.applica
  * counts the states present).
  */
 export function redactEvent(e: ProgressEvent): ProgressEvent {
-  if (e.type === 'device' && e.error) return { ...e, error: redact(e.error) };
+  if ((e.type === 'device' || e.type === 'application') && e.error) return { ...e, error: redact(e.error) };
   if (e.type === 'notice') return { ...e, message: redact(e.message) };
   if (e.type === 'totals') return { ...e, counts: Object.fromEntries(deviceStateSchema.options.map((s) => [s, e.counts[s] ?? 0])) as typeof e.counts };
   return e;
@@ -132,6 +132,7 @@ export class ActiveRun {
       runId: this.runId, runDir: this.runDir, createdAt: this.manifest.createdAt,
       sourceLabel: labelOf(this.side.source), targetLabel: labelOf(this.side.target),
       total: this.manifest.deviceIds.length, counts, finished: !this.running,
+      ...(this.manifest.options.application ? { carriesApplication: true } : {}),
     };
   }
 }

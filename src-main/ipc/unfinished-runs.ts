@@ -16,6 +16,8 @@ const STATE_OF_STEP: Record<StepName, DeviceState> = {
   retiring: 'retiring', rotated: 'retiring', 'trigger-pushing': 'triggering', 'trigger-queued': 'trigger-queued', 'trigger-sent': 'trigger-sent',
   retired: 'waiting-join', 'awaiting-reprogram': 'awaiting-reprogram', joined: 'joined',
   skipped: 'skipped', cancelled: 'cancelled', failed: 'failed',
+  // Application records, never a device's: listed for completeness.
+  'app-writing': 'queued', 'app-written': 'queued', 'app-failed': 'queued',
 };
 /** Steps after which nothing is left to do for a device in this run. */
 const FINAL_STEPS: ReadonlySet<StepName> = new Set(['retired', 'joined', 'awaiting-reprogram', 'skipped', 'cancelled', 'failed']);
@@ -73,6 +75,6 @@ export function unfinishedRunHandlers(ctx: HandlerContext): HandlersOf<'run:list
 function runInfoOnDisk(runId: string, runDir: string, manifest: RunManifest, side: RunSide, counts: Record<string, number>): RunInfo {
   return {
     runId, runDir, createdAt: manifest.createdAt, sourceLabel: labelOf(side.source), targetLabel: labelOf(side.target),
-    total: manifest.deviceIds.length, counts, finished: false,
+    total: manifest.deviceIds.length, counts, finished: false, ...(manifest.options.application ? { carriesApplication: true } : {}),
   };
 }

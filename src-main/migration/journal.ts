@@ -22,6 +22,10 @@ export const STEP_NAMES = [
   'skipped',
   'cancelled', // stopped by the user before the target was verified; everything put back
   'failed', // with the error and whether the target was rolled back
+  // Records of the application's settings ("@app", "@app:<item key>"), not of a device:
+  'app-writing', // about to create the target application, or write an item (a PUT: again is harmless)
+  'app-written', // written and read back
+  'app-failed', // with the server's words; the devices went on
 ] as const;
 export const stepNameSchema = z.enum(STEP_NAMES);
 export type StepName = z.infer<typeof stepNameSchema>;
@@ -209,7 +213,7 @@ export async function readJournal(path: string): Promise<{ header?: Extract<Jour
     state.step = r.s;
     state.history.push({ s: r.s, at: r.at });
     if (r.facts) Object.assign(state.facts, r.facts);
-    state.error = r.s === 'failed' ? r.error : undefined;
+    state.error = r.s === 'failed' || r.s === 'app-failed' ? r.error : undefined;
     state.rolledBack = r.s === 'failed' ? r.rolledBack : undefined;
     state.reason = r.reason ?? state.reason;
     devices.set(r.d, state);

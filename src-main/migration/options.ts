@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ID_PATTERN } from '../stack/schemas.js';
 import { triggerOptionsSchema } from '../triggers/commands.js';
+import { applicationOptionsSchema } from '../application/options.js';
 
 export const otaaSourceActionSchema = z.enum(['rotate-keys', 'delete']);
 export const abpModeSchema = z.enum(['new-session', 'keep-session']);
@@ -29,6 +30,8 @@ export const migrationOptionsSchema = z.object({
    * (absent: no trigger; the source is quieted first, as without it).
    */
   trigger: triggerOptionsSchema.optional(),
+  /** Carry the application's settings (formatters, webhooks, pub/subs, packages) before the devices; absent: devices only. */
+  application: applicationOptionsSchema.optional(),
 });
 export type MigrationOptions = z.output<typeof migrationOptionsSchema>;
 export type MigrationOptionsInput = z.input<typeof migrationOptionsSchema>;

@@ -11,6 +11,7 @@ import { activationOf, downlinkSettingOf, isLoRaWAN11, redactKeys, sessionKeyNam
 import type { SourceSide } from './pipeline.js';
 import { mapLimit } from './concurrency.js';
 import { chooseTrigger, type TriggerCommand, type VersionIds } from '../triggers/commands.js';
+import { planApplication, targetApplicationExists, type ApplicationPlan } from '../application/plan.js';
 
 export interface DevicePlan {
   sourceId: string;
@@ -39,6 +40,8 @@ export interface Plan {
   blockers: PlanIssue[];
   warnings: PlanIssue[];
   devices: DevicePlan[];
+  /** With options.application: the application's settings, item by item. */
+  application?: ApplicationPlan;
   counts: { ready: number; blocked: number; alreadyMigrated: number; otaa: number; abp: number; triggerKnown?: number; triggerUnknown?: number };
 }
 
@@ -71,9 +74,12 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
 
   // Rights on the two applications themselves: a user's or an admin's key has rights that
   // auth_info lists but that do not all hold on a given application.
+  // A target application the run is to create has no rights yet: the key's own rights apply
+  // to it once created (its creator is a collaborator with every right).
+  const creating = options.application?.createTarget !== undefined && !(await targetApplicationExists(target.client, target.appId, signal));
   const [sourceRights, targetRights] = await Promise.all([
     source.kind === 'stack' ? source.client.applicationRights(source.appId, { signal }) : Promise.resolve([] as string[]),
-    target.client.applicationRights(target.appId, { signal }),
+    creating ? target.client.authInfo({ signal }).then((a) => a.rights) : target.client.applicationRights(target.appId, { signal }),
   ]);
   const rotatesKeys = options.otaaSourceAction === 'rotate-keys';
   if (source.kind === 'stack') {
@@ -85,9 +91,9 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   blockers.push(...t.blockers);
   warnings.push(...t.warnings);
 
-  let targetAppReachable = true;
+  let targetAppReachable = !creating;
   try {
-    await target.client.getApplication(target.appId, ['name'], { signal });
+    if (!creating) await target.client.getApplication(target.appId, ['name'], { signal });
   } catch (err) {
     if (!(err instanceof StackError) || !(err.is('NotFound') || err.is('PermissionDenied'))) throw err;
     targetAppReachable = false;
@@ -112,13 +118,25 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
     return plan;
   }, signal);
 
+  let application: ApplicationPlan | undefined;
+  if (options.application && source.kind === 'stack') {
+    application = await planApplication({
+      source: { client: source.client, appId: source.appId, rights: sourceRights }, target: { client: target.client, appId: target.appId, rights: targetRights },
+      devices: devices.filter((d) => d.status === 'ready').map((d) => ({ sourceId: d.sourceId, targetId: d.targetId })), options: options.application, signal,
+    });
+    // A missing target is already a blocker of the device plan (or it is to be created).
+    blockers.push(...application.blockers.filter((b) => b.code !== 'target-app-missing'));
+    warnings.push(...application.warnings);
+    if (creating) warnings.push(issue('target-app-created', `The target application "${target.appId}" does not exist: the run creates it under ${options.application.createTarget!.kind} "${options.application.createTarget!.id}" first.`));
+  }
+
   if (devices.some((d) => d.activation === 'abp') && !options.abpMode) {
     blockers.push(issue('abp-mode-missing', 'The selection has ABP devices: choose whether they get a new session (re-programmed) or keep their DevAddr and keys.'));
   }
   const count = (f: (d: DevicePlan) => boolean) => devices.filter(f).length;
   return {
     createdAt: new Date().toISOString(), options, sourceRights, targetRights,
-    blockers, warnings, devices,
+    blockers, warnings, devices, ...(application ? { application } : {}),
     counts: {
       ready: count((d) => d.status === 'ready'), blocked: count((d) => d.status === 'blocked'),
       alreadyMigrated: count((d) => d.status === 'already-migrated'),

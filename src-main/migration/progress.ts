@@ -37,6 +37,13 @@ export const progressEventSchema = z.discriminatedUnion('type', [
     at: z.number(),
   }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'warning', 'error']), message: z.string(), at: z.number() }),
+  /** One setting of the application carried (or kept) on the target. */
+  z.object({
+    type: z.literal('application'), key: z.string(), label: z.string(), state: z.enum(['writing', 'written', 'kept', 'failed']),
+    /** Why an item was kept as the target has it: the same already, the user's choice, or not offered by the target. */
+    reason: z.enum(['same', 'chosen', 'not-available', 'done-earlier']).optional(),
+    error: z.string().optional(), at: z.number(),
+  }),
 ]);
 export type ProgressEvent = z.infer<typeof progressEventSchema>;
 

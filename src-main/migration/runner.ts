@@ -9,6 +9,8 @@ import { arrivalState, migrateDevice, type Outcome, type SourceSide, type Target
 import type { DeviceState, ProgressEvent } from './progress.js';
 import { JoinWatcher } from './watch.js';
 import { TriggerWaits } from './trigger.js';
+import { carryItems, ensureTargetApplication, type CarryContext } from '../application/carry.js';
+import { hasRight, RIGHT } from './preflight.js';
 
 export interface RunConfig {
   runDir: string;
@@ -126,9 +128,25 @@ export class MigrationRun {
     this.journalOpen = true;
     const unobserve = [config.target.client.transport.observe(this.limiter)];
     if (config.source.kind === 'stack') unobserve.push(config.source.client.transport.observe(this.limiter));
-    if (config.watchJoins) this.startWatching();
     // A pause asked for while the journal was opening stands.
     this.emitRun(this.paused ? 'paused' : 'running');
+    // The application first: the target must exist, and the first device's uplinks find their formatter and integrations.
+    const carry = this.carryContext();
+    if (carry) {
+      try {
+        await ensureTargetApplication(carry);
+        // Rights on an application created just now are known only now.
+        config.target.canReadKeys = hasRight(await config.target.client.applicationRights(config.target.appId), RIGHT.readKeys);
+      } catch (err) {
+        // No target application: no device can move. Nothing of the source was touched.
+        this.journalOpen = false;
+        await this.journal.close();
+        for (const u of unobserve) u();
+        throw err;
+      }
+      await this.carryPhase(carry, 'application');
+    }
+    if (config.watchJoins) this.startWatching();
     const queue = config.deviceIds.filter((id) => !this.alreadyFinal(id) && !this.failedAndLeft(id));
     let next = 0;
     const worker = async () => {
@@ -152,6 +170,12 @@ export class MigrationRun {
     await Promise.all(Array.from({ length: config.concurrency ?? 64 }, worker));
     // Devices whose trigger is still on its way hold the run open (their workers are free).
     while (this.laterWork.size > 0) await Promise.all([...this.laterWork]);
+    // Then the devices' own package associations, for the devices now on the target.
+    if (carry && !this.abort.signal.aborted) {
+      const moved = new Set([...this.outcomes].filter(([, o]) => o === 'migrated' || o === 'awaiting-reprogram').map(([id]) => id));
+      for (const [id, d] of this.prior) if (d.step === 'retired' || d.step === 'joined') moved.add(id);
+      await this.carryPhase({ ...carry, devices: carry.devices.filter((d) => moved.has(d.sourceId)) }, 'devices');
+    }
     for (const id of queue) if (!this.outcomes.has(id)) this.outcomes.set(id, 'not-started');
     this.journalOpen = false;
     await this.journal.close();
@@ -159,6 +183,27 @@ export class MigrationRun {
     this.emitTotals(true);
     this.emitRun(this.abort.signal.aborted ? 'cancelled' : 'finished');
     return this.summary();
+  }
+
+  /** What carrying the application needs, when the plan carries it. */
+  private carryContext(): CarryContext | undefined {
+    const { config } = this;
+    if (!config.options.application || config.source.kind !== 'stack') return undefined;
+    return {
+      source: { client: config.source.client, appId: config.source.appId }, target: { client: config.target.client, appId: config.target.appId },
+      journal: this.journal, prior: this.prior, options: config.options.application, signal: this.abort.signal,
+      devices: config.deviceIds.map((sourceId) => ({ sourceId, targetId: targetDeviceId(sourceId, config.options.idMapping) })),
+      onItem: (e) => config.onEvent({ type: 'application', ...e, at: Date.now() }),
+    };
+  }
+
+  /** One phase of the application's items; a failure of the phase is said, the devices go on. */
+  private async carryPhase(carry: CarryContext, phase: 'application' | 'devices'): Promise<void> {
+    try {
+      await carryItems(carry, phase);
+    } catch (err) {
+      this.config.onEvent({ type: 'notice', level: 'error', message: `The application's ${phase === 'devices' ? 'device package associations' : 'settings'} could not be carried: ${err instanceof Error ? err.message : String(err)}`, at: Date.now() });
+    }
   }
 
   /** Devices that failed before, when this run must not try them again. */

@@ -11,6 +11,9 @@ import { runFiles, type RunManifest } from './run-dir.js';
 import { readJournal } from './journal.js';
 import { buildReport, writeReport, writeReprogramSheet } from './files/report.js';
 import type { ProgressEvent } from './progress.js';
+import { buildUpdateSheet, UPDATE_SHEET_FILE } from '../application/sheet.js';
+import { writeFileAtomic } from '../files/atomic-write.js';
+import { join } from 'node:path';
 
 export interface Sides {
   source: SourceSide;
@@ -38,7 +41,11 @@ export async function openSides(
     if (!fileDevices) throw new Error('The devices of the file are missing.');
     source = { kind: 'file', devices: fileDevices };
   }
-  const targetRights = await target.applicationRights(manifest.target.appId);
+  // A target application a run is to create has no rights yet (the runner asks again once it exists).
+  const targetRights = await target.applicationRights(manifest.target.appId).catch((err: unknown) => {
+    if (err instanceof StackError && (err.is('NotFound') || err.is('PermissionDenied'))) return [] as string[];
+    throw err;
+  });
   return {
     source,
     target: {
@@ -89,13 +96,13 @@ export function startRun(args: {
   });
   const finished = (async () => {
     const summary = await run.done;
-    return { summary, ...(await writeRunFiles(runDir, manifest, sides.target)) };
+    return { summary, ...(await writeRunFiles(runDir, manifest, sides.target, sides)) };
   })();
   return { run, finished };
 }
 
 /** Report (always) and re-programming sheet (when devices need one), from the journal. */
-export async function writeRunFiles(runDir: string, manifest: RunManifest, target: TargetSide) {
+export async function writeRunFiles(runDir: string, manifest: RunManifest, target: TargetSide, sides?: Pick<Sides, 'source'>) {
   const files = runFiles(runDir);
   const left = new Map<string, { outcome: string; error?: string }>([
     ...manifest.blocked.map((b): [string, { outcome: string; error?: string }] => [b.deviceId, { outcome: 'blocked', error: b.reasons.join(' ') }]),
@@ -104,6 +111,14 @@ export async function writeRunFiles(runDir: string, manifest: RunManifest, targe
   const rows = await buildReport(files.journal, [...manifest.deviceIds, ...left.keys()], left);
   const report = await writeReport(runDir, rows);
   const { devices } = await readJournal(files.journal);
+  if (manifest.options.application && sides?.source.kind === 'stack') {
+    // What the user must still do by hand (MQTT username and host, webhooks' receivers, API keys).
+    const sheet = await buildUpdateSheet({
+      source: { client: sides.source.client, appId: sides.source.appId }, target: { client: target.client, appId: target.appId },
+      journal: devices, webhookDownlinkKeys: manifest.options.application.webhookDownlinkKeys,
+    }).catch(() => undefined);
+    if (sheet) await writeFileAtomic(join(runDir, UPDATE_SHEET_FILE), sheet, 0o600);
+  }
   const needSheet = [...devices.values()]
     .filter((d) => d.facts.targetId && (d.facts.reprogram === true) && ['awaiting-reprogram', 'retired', 'joined'].includes(d.step ?? ''))
     .map((d) => d.facts.targetId!);

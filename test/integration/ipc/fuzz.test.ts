@@ -89,6 +89,7 @@ beforeAll(async () => {
     'arrivals:trigger-again': { runId: 'run-1', deviceIds: [deviceId] },
     'triggers:list': {}, 'triggers:save': { commands: [{ name: 'mine', fPort: 2, payloadHex: '04ff', brandId: 'dragino', modelId: 'lht65' }] },
     'triggers:export': {}, 'triggers:import': {},
+    'update-sheet:get': { runId: 'run-1' }, 'update-sheet:save': { runId: 'run-1' },
     'devices:export': { ...r, deviceIds: [deviceId], withSession: true },
     'demo:start': { devices: 3 }, 'demo:stop': {},
   };
