@@ -13,6 +13,7 @@ import './styles/plan.css';
 import './styles/progress.css';
 import './styles/triggers.css';
 import './styles/arrivals.css';
+import './styles/application.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

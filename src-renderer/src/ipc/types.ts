@@ -1,6 +1,7 @@
 // Types the renderer shares with the main process. Type-only imports: the renderer
 // bundle never pulls in zod or Node code.
 import type {
+  ApplicationPlanView,
   Bridge,
   ConnectionInfo,
   DeviceRow,
@@ -18,6 +19,7 @@ import type { TriggerCommand, TriggerOptions } from '../../../src-main/triggers/
 import type { ArrivalAdvice, ArrivalRow, ArrivalsReport } from '../../../src-main/arrivals/schema';
 
 export type {
+  ApplicationPlanView,
   ArrivalAdvice,
   ArrivalRow,
   ArrivalsReport,
@@ -52,6 +54,15 @@ export type IdMapping = NonNullable<MigrationOptionsInput['idMapping']>;
 export type TriggerOptionsInput = NonNullable<MigrationOptionsInput['trigger']>;
 /** The command a planned device gets (null: none known for its model). */
 export type PlannedTrigger = NonNullable<DevicePlanView['trigger']>;
+
+/** One setting of the application in the plan (application/plan.ts), secrets masked. */
+export type ApplicationItemView = ApplicationPlanView['items'][number];
+export type ApplicationItemStatus = ApplicationItemView['status'];
+export type ApplicationOptionsInput = NonNullable<MigrationOptionsInput['application']>;
+export type CreateTargetChoice = NonNullable<ApplicationOptionsInput['createTarget']>;
+/** One setting of the application carried (or kept) during a run. */
+export type ApplicationEvent = Extract<ProgressEvent, { type: 'application' }>;
+export type ApplicationItemState = ApplicationEvent['state'];
 
 /** Where a device list lives: one application on one connection. */
 export interface AppRef {

@@ -1,7 +1,7 @@
 // The plan under review: the person's options, the selection it covers, and main's dry run.
 import { create } from 'zustand';
 import { call, messageOf } from '../ipc/bridge';
-import type { AppRef, MigrationOptionsInput, PlanView } from '../ipc/types';
+import type { AppRef, ApplicationOptionsInput, MigrationOptionsInput, PlanView } from '../ipc/types';
 import { DEFAULT_TRIGGER_DRAFT, triggerDraftProblem, triggerOptionsOf, type TriggerDraft } from '../lib/trigger-commands';
 import { useTriggers } from './triggers';
 
@@ -26,7 +26,11 @@ interface PlanState {
   plan?: PlanView;
   planning: boolean;
   error?: string;
-  setOptions(patch: Partial<MigrationOptionsInput>): void;
+  /** Changes options and re-plans: choices at once, typed values after `delayMs`. */
+  setOptions(patch: Partial<MigrationOptionsInput>, delayMs?: number): void;
+  /** Carrying the application: its options (absent: devices only); `overwrite` toggles one item key. */
+  setApplication(application: ApplicationOptionsInput | undefined, delayMs?: number): void;
+  toggleOverwrite(key: string, on: boolean): void;
   setTriggerDraft(patch: Partial<TriggerDraft>): void;
   create(request: PlanRequest): Promise<void>;
   refresh(): Promise<void>;
@@ -86,12 +90,23 @@ export const usePlan = create<PlanState>((set, get) => {
     triggerDraft: DEFAULT_TRIGGER_DRAFT,
     planning: false,
 
-    setOptions(patch) {
+    setOptions(patch, delayMs) {
       set({ options: { ...get().options, ...patch } });
       const mapping = get().options.idMapping;
       if (mapping?.kind === 'prefix' && !isPrefixValid(mapping.prefix)) return;
       // Typing a prefix re-plans once the typing pauses.
-      schedule(patch.idMapping ? 350 : 0);
+      schedule(delayMs ?? (patch.idMapping ? 350 : 0));
+    },
+
+    setApplication(application, delayMs) {
+      get().setOptions({ application }, delayMs);
+    },
+
+    toggleOverwrite(key, on) {
+      const application = get().options.application;
+      if (!application) return;
+      const rest = (application.overwrite ?? []).filter((k) => k !== key);
+      get().setApplication({ ...application, overwrite: on ? [...rest, key] : rest });
     },
 
     setTriggerDraft(patch) {

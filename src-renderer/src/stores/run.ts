@@ -2,7 +2,7 @@
 // by run:progress events (buffered and applied at most ten times a second).
 import { create } from 'zustand';
 import { call, subscribe } from '../ipc/bridge';
-import type { DeviceEvent, DeviceState, NoticeEvent, ProgressEvent, RunInfo, RunState, TotalsEvent } from '../ipc/types';
+import type { ApplicationEvent, ApplicationItemState, DeviceEvent, DeviceState, NoticeEvent, ProgressEvent, RunInfo, RunState, TotalsEvent } from '../ipc/types';
 
 export interface DeviceProgress {
   state: DeviceState;
@@ -17,6 +17,15 @@ export interface DeviceProgress {
 
 type Stamp = 'triggerQueuedAt' | 'triggerSentAt' | 'joinedAt';
 const STAMP_OF: Partial<Record<DeviceState, Stamp>> = { 'trigger-queued': 'triggerQueuedAt', 'trigger-sent': 'triggerSentAt', joined: 'joinedAt' };
+
+/** One setting of the application in the run, as its latest event says. */
+export interface AppItemProgress {
+  key: string;
+  label: string;
+  state: ApplicationItemState;
+  error?: string;
+  at: number;
+}
 
 export interface ThroughputSample {
   at: number;
@@ -35,11 +44,15 @@ interface RunStoreState {
   totals?: TotalsEvent;
   samples: ThroughputSample[];
   notices: NoticeEvent[];
+  /** The application's settings in the order they first came (replaced when one changes). */
+  appItems: ReadonlyMap<string, AppItemProgress>;
+  /** The run carries the application (its plan said so, or its events do). */
+  carriesApplication: boolean;
   /** When the current attempt started and ended (ms since the epoch). */
   startedAt?: number;
   finishedAt?: number;
   /** Set by the plan so rows exist before the first event. */
-  begin(run: RunInfo, deviceIds: readonly string[]): void;
+  begin(run: RunInfo, deviceIds: readonly string[], opts?: { application?: boolean }): void;
   /** Applies buffered events; called by the subscription. */
   apply(runId: string, events: readonly ProgressEvent[]): void;
   updateInfo(run: RunInfo): void;
@@ -57,13 +70,18 @@ export const useRun = create<RunStoreState>((set, get) => ({
   version: 0,
   samples: [],
   notices: [],
+  appItems: new Map(),
+  carriesApplication: false,
 
-  begin(run, deviceIds) {
+  begin(run, deviceIds, opts = {}) {
     const devices = new Map<string, DeviceProgress>();
     const now = Date.now();
     // at 0: any event of the run, even one sent before this answer arrived, is newer.
     for (const id of deviceIds) devices.set(id, { state: 'queued', at: 0 });
-    set({ run, runState: 'running', order: [...deviceIds], devices, version: 1, totals: undefined, samples: [], notices: [], startedAt: now, finishedAt: undefined });
+    set({
+      run, runState: 'running', order: [...deviceIds], devices, version: 1, totals: undefined, samples: [], notices: [],
+      appItems: new Map(), carriesApplication: Boolean(opts.application), startedAt: now, finishedAt: undefined,
+    });
     const waiting = early.get(run.runId);
     early.delete(run.runId);
     if (waiting) get().apply(run.runId, waiting);
@@ -85,6 +103,7 @@ export const useRun = create<RunStoreState>((set, get) => ({
     let notices = s.notices;
     let startedAt = s.startedAt;
     let finishedAt = s.finishedAt;
+    let appItems = s.appItems;
     let changed = false;
     for (const e of events) {
       if (e.type === 'device') {
@@ -107,16 +126,31 @@ export const useRun = create<RunStoreState>((set, get) => ({
         }
         if (e.state === 'finished' || e.state === 'cancelled') finishedAt = e.at;
         runState = e.state;
+      } else if (e.type === 'application') {
+        if (appItems === s.appItems) appItems = new Map(appItems);
+        applyAppItem(appItems as Map<string, AppItemProgress>, e);
       } else {
         notices = [...notices.slice(-19), e];
       }
     }
-    set({ order, runState, totals, samples, notices, startedAt, finishedAt, version: changed ? s.version + 1 : s.version });
+    const carriesApplication = s.carriesApplication || appItems.size > 0;
+    set({ order, runState, totals, samples, notices, appItems, carriesApplication, startedAt, finishedAt, version: changed ? s.version + 1 : s.version });
   },
 
   updateInfo: (run) => set({ run }),
-  reset: () => set({ run: undefined, runState: undefined, order: [], devices: new Map(), version: 0, totals: undefined, samples: [], notices: [], startedAt: undefined, finishedAt: undefined }),
+  reset: () =>
+    set({
+      run: undefined, runState: undefined, order: [], devices: new Map(), version: 0, totals: undefined, samples: [], notices: [],
+      appItems: new Map(), carriesApplication: false, startedAt: undefined, finishedAt: undefined,
+    }),
 }));
+
+/** The newest event of an item decides its state (events may arrive out of order across batches). */
+function applyAppItem(items: Map<string, AppItemProgress>, e: ApplicationEvent) {
+  const prev = items.get(e.key);
+  if (prev && prev.at > e.at) return;
+  items.set(e.key, { key: e.key, label: e.label, state: e.state, at: e.at, ...(e.error ? { error: e.error } : {}) });
+}
 
 function applyDevice(devices: Map<string, DeviceProgress>, e: DeviceEvent, added: () => void) {
   const prev = devices.get(e.deviceId);

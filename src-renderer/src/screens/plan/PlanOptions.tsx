@@ -3,7 +3,9 @@ import { useId } from 'react';
 import { Icon } from '../../components/Icon';
 import type { PlanView } from '../../ipc/types';
 import { plural } from '../../lib/format';
+import { targetAppMissing } from '../../lib/application';
 import { isPrefixValid, usePlan } from '../../stores/plan';
+import { ApplicationOptions } from './ApplicationOptions';
 import { Choice } from './Choice';
 import { TriggerOptions } from './TriggerOptions';
 
@@ -17,6 +19,7 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
   const mapping = options.idMapping ?? { kind: 'same' as const };
   const prefix = mapping.kind === 'prefix' ? mapping.prefix : '';
   const downlinksOff = plan?.devices.filter((d) => [...d.blockers, ...d.warnings].some((i) => i.code === 'downlinks-off')).length ?? 0;
+  const appFirst = targetAppMissing(plan);
   const external = plan?.devices.filter((d) => d.blockers.some((b) => b.code === 'root-keys-unreadable') || d.warnings.some((w) => w.code === 'new-root-keys')).length ?? 0;
 
   return (
@@ -43,6 +46,9 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
           />
         </fieldset>
       ) : null}
+
+      {/* A missing target application blocks the plan: its choice comes first then. */}
+      {appFirst ? <ApplicationOptions plan={plan} /> : null}
 
       <fieldset className="option-group">
         <legend>
@@ -123,6 +129,8 @@ export function PlanOptions({ plan }: { plan: PlanView | undefined }) {
           </label>
         ) : null}
       </fieldset>
+
+      {appFirst ? null : <ApplicationOptions plan={plan} />}
 
       {external > 0 || options.generateKeysForExternalJoinServer ? (
         <fieldset className="option-group">

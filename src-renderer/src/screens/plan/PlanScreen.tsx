@@ -10,6 +10,7 @@ import { useNavigation } from '../../stores/navigation';
 import { pendingChoiceProblem, usePlan } from '../../stores/plan';
 import { useTriggers } from '../../stores/triggers';
 import { ConfirmTriggersDialog } from './ConfirmTriggersDialog';
+import { PlanApplication } from './PlanApplication';
 import { PlanDevices } from './PlanDevices';
 import { PlanOptions } from './PlanOptions';
 import { PlanSteps } from './PlanSteps';
@@ -108,6 +109,7 @@ export function PlanScreen() {
             </Callout>
           ) : null}
           {plan ? <PlanSummary plan={plan} /> : null}
+          {plan?.application ? <PlanApplication plan={plan} application={plan.application} /> : null}
           {plan ? <PlanDevices plan={plan} /> : null}
           <PlanSteps options={options} plan={plan} />
         </div>
@@ -139,8 +141,10 @@ export function PlanScreen() {
 
 function FooterSummary({ plan }: { plan: PlanView }) {
   const left = plan.counts.blocked + plan.counts.alreadyMigrated;
+  const appWrites = plan.application?.items.filter((i) => i.action === 'write').length;
   return (
     <span>
+      {appWrites !== undefined ? `The application first (${plural(appWrites, 'setting')} written), then ` : ''}
       {plural(plan.counts.ready, 'device')} will be migrated{plan.options.trigger && plan.counts.triggerKnown ? `, ${plural(plan.counts.triggerKnown, 're-join downlink')} sent` : ''}{left > 0 ? `; ${plural(left, 'device')} left out (${[plan.counts.blocked ? `${plan.counts.blocked} blocked` : '', plan.counts.alreadyMigrated ? `${plan.counts.alreadyMigrated} already migrated` : ''].filter(Boolean).join(', ')})` : ''}.
     </span>
   );

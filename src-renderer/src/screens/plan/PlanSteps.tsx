@@ -12,6 +12,7 @@ export function PlanSteps({ options, plan }: { options: MigrationOptionsInput; p
   return (
     <details className="card plan-steps" open>
       <summary className="card-title">What will happen, device by device</summary>
+      <ApplicationFirst options={options} />
       <ol className="steps">
         <li>
           <strong>Read</strong> the device from the source — its identity, network settings, application settings and root keys.
@@ -61,6 +62,7 @@ function TriggerPlanSteps({ options, plan }: { options: MigrationOptionsInput; p
   return (
     <details className="card plan-steps" open>
       <summary className="card-title">What will happen, device by device</summary>
+      <ApplicationFirst options={options} />
       <ol className="steps">
         <li>
           <strong>Read</strong> the device from the source — its identity, network settings, application settings and root keys.
@@ -97,5 +99,19 @@ function TriggerPlanSteps({ options, plan }: { options: MigrationOptionsInput; p
       </ol>
       <p className="muted small">This is a dry run: nothing has been written to either side, and no downlink is sent before you confirm it.</p>
     </details>
+  );
+}
+
+/** With the application carried: what happens before (and after) the devices. */
+function ApplicationFirst({ options }: { options: MigrationOptionsInput }) {
+  const app = options.application;
+  if (!app) return null;
+  return (
+    <p className="steps-lead" data-testid="steps-application">
+      <strong>First, the application:</strong>{' '}
+      {app.createTarget ? `the target application is created under ${app.createTarget.kind} “${app.createTarget.id}” if it does not exist; then ` : ''}
+      its name, payload formatters, webhooks, pub/subs and packages are written to the target (where you chose so), each read back to verify it. A
+      setting that fails is reported and does not stop the devices. The devices’ own package associations follow once the devices are on the target.
+    </p>
   );
 }

@@ -15,7 +15,7 @@ export function useStartRun() {
     setError(undefined);
     try {
       const { run } = await call('run:start', { planId: plan.planId, ...(confirmTriggers ? { confirmTriggers: true } : {}) });
-      useRun.getState().begin(run, plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId));
+      useRun.getState().begin(run, plan.devices.filter((d) => d.status === 'ready').map((d) => d.sourceId), { application: plan.options.application !== undefined });
       // Those devices are on their way: the selection is spent.
       useWorkspace.getState().clearSelection();
       useNavigation.getState().go('progress');

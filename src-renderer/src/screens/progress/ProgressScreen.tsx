@@ -11,6 +11,7 @@ import { formatCount, formatDuration, formatRate, plural } from '../../lib/forma
 import { useNavigation } from '../../stores/navigation';
 import { controlRun, countStates, useRun } from '../../stores/run';
 import { useWorkspace } from '../../stores/workspace';
+import { ProgressApplication } from './ProgressApplication';
 import { ProgressRows } from './ProgressRows';
 import { RunDone } from './RunDone';
 import { ThroughputChart } from './ThroughputChart';
@@ -181,7 +182,7 @@ export function ProgressScreen() {
                     useRun.getState().updateInfo(next);
                     useRun.getState().apply(run.runId, [{ type: 'run', state: 'running', runDir: next.runDir, at: Date.now() }]);
                   } else {
-                    useRun.getState().begin(next, failedIds);
+                    useRun.getState().begin(next, failedIds, { application: useRun.getState().carriesApplication });
                   }
                 })
               }
@@ -200,6 +201,8 @@ export function ProgressScreen() {
       ))}
 
       {over ? <RunDone runId={run.runId} counts={counts} awaiting={awaiting} cancelled={runState === 'cancelled'} onRetired={(ids) => setRetired(new Set([...retired, ...ids]))} /> : null}
+
+      <ProgressApplication />
 
       <section className="card progress-devices" aria-label="Devices">
         <div className="state-counts" role="radiogroup" aria-label="Show devices in state">

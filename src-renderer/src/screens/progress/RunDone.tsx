@@ -11,6 +11,7 @@ import { useNavigation } from '../../stores/navigation';
 import { usePlan } from '../../stores/plan';
 import { useRun } from '../../stores/run';
 import type { DeviceState } from '../../ipc/types';
+import { UpdateSheetDialog } from './UpdateSheetDialog';
 
 export function RunDone({
   runId,
@@ -34,7 +35,14 @@ export function RunDone({
     for (const d of s.devices.values()) if (d.triggerQueuedAt !== undefined || d.triggerSentAt !== undefined) return true;
     return false;
   });
+  const carriesApplication = useRun((s) => s.carriesApplication);
+  const appFailed = useRun((s) => {
+    let n = 0;
+    for (const i of s.appItems.values()) if (i.state === 'failed') n++;
+    return n;
+  });
   const [retireOpen, setRetireOpen] = useState(false);
+  const [sheetOpen, setSheetOpen] = useState(false);
   const waiting = counts['waiting-join'] ?? 0;
   const joined = counts.joined ?? 0;
   const moved = counts.moved ?? 0;
@@ -73,6 +81,11 @@ export function RunDone({
             <Icon name="joined" /> Check arrivals
           </button>
         ) : null}
+        {carriesApplication ? (
+          <button type="button" className={`button${waiting > 0 ? '' : ' button-primary'}`} onClick={() => setSheetOpen(true)}>
+            <Icon name="list" /> What to update
+          </button>
+        ) : null}
         <button type="button" className="button" onClick={() => void save('json')}>
           <Icon name="save" /> Save report (JSON)
         </button>
@@ -109,6 +122,13 @@ export function RunDone({
           on the source. Until then the source keeps it, with its downlinks off.
         </Callout>
       ) : null}
+      {carriesApplication ? (
+        <Callout tone={appFailed > 0 ? 'warning' : 'info'} title={appFailed > 0 ? `${plural(appFailed, 'setting')} of the application could not be carried.` : 'The application came along: some things outside it must change.'}>
+          <strong>What to update</strong> lists them: the built-in MQTT server’s new username and host, the webhooks whose receivers must accept the
+          target, the API keys to recreate{appFailed > 0 ? ', and the settings that failed, with the server’s words' : ''}.
+        </Callout>
+      ) : null}
+      {sheetOpen ? <UpdateSheetDialog runId={runId} onClose={() => setSheetOpen(false)} /> : null}
       {retireOpen ? (
         <RetireDialog
           runId={runId}

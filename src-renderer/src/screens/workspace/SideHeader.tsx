@@ -9,6 +9,7 @@ import { useNavigation } from '../../stores/navigation';
 import { useWorkspace } from '../../stores/workspace';
 
 const APP_ID = /^[a-z0-9](?:-?[a-z0-9]){2,}$/;
+const OTHER = '__other';
 
 export function SideHeader({ side, shown }: { side: Side; shown?: number }) {
   const connections = useConnections((s) => s.connections);
@@ -88,10 +89,13 @@ function ApplicationPicker({ side, apps, disabled }: { side: Side; apps: { id: s
   const setRef = useWorkspace((s) => s.setRef);
   const ref = state.ref;
   const [typed, setTyped] = useState(ref?.applicationId ?? '');
+  // An id the list does not have (a new target application, or one the key cannot list): typed.
+  const [other, setOther] = useState(false);
   useEffect(() => setTyped(ref?.applicationId ?? ''), [ref?.applicationId]);
+  useEffect(() => setOther(false), [ref?.connectionId]);
   const label = `${side === 'source' ? 'Source' : 'Target'} application`;
 
-  if (state.appsState === 'ready' && apps.length > 0) {
+  if (state.appsState === 'ready' && apps.length > 0 && !other) {
     return (
       <label className="picker">
         <span className="visually-hidden">{label}</span>
@@ -100,7 +104,12 @@ function ApplicationPicker({ side, apps, disabled }: { side: Side; apps: { id: s
           className="picker-select"
           value={ref?.applicationId ?? ''}
           disabled={disabled}
-          onChange={(e) => ref && setRef(side, { connectionId: ref.connectionId, applicationId: e.target.value })}
+          onChange={(e) => {
+            if (e.target.value === OTHER) {
+              setTyped('');
+              setOther(true);
+            } else if (ref) setRef(side, { connectionId: ref.connectionId, applicationId: e.target.value });
+          }}
         >
           {!ref?.applicationId ? <option value="">Choose an application…</option> : null}
           {apps.map((a) => (
@@ -108,6 +117,7 @@ function ApplicationPicker({ side, apps, disabled }: { side: Side; apps: { id: s
               {a.name && a.name !== a.id ? `${a.id} — ${a.name}` : a.id}
             </option>
           ))}
+          <option value={OTHER}>{side === 'target' ? 'Another or a new application…' : 'Another application…'}</option>
         </select>
         <Icon name="chevron-down" className="picker-chevron" />
       </label>
@@ -116,6 +126,7 @@ function ApplicationPicker({ side, apps, disabled }: { side: Side; apps: { id: s
   const apply = () => {
     const id = typed.trim().toLowerCase();
     if (ref && APP_ID.test(id) && id !== ref.applicationId) setRef(side, { connectionId: ref.connectionId, applicationId: id });
+    if (other && (APP_ID.test(id) || id === '')) setOther(false);
   };
   return (
     <label className="picker picker-text" title={state.appsState === 'error' ? `Applications could not be listed: ${state.appsError}` : undefined}>
@@ -129,8 +140,10 @@ function ApplicationPicker({ side, apps, disabled }: { side: Side; apps: { id: s
         spellCheck={false}
         onChange={(e) => setTyped(e.target.value)}
         onBlur={apply}
+        autoFocus={other}
         onKeyDown={(e) => {
           if (e.key === 'Enter') apply();
+          if (e.key === 'Escape' && other) setOther(false);
         }}
       />
     </label>

@@ -86,6 +86,9 @@ export function TargetPane() {
         <div className="pane-body-message">
           <Callout tone="error" role="alert" title="The target devices could not be listed.">
             {target.listError}
+            <span className="callout-hint">
+              A new application? Drop the devices here all the same: the plan can create it when it brings the application along.
+            </span>
           </Callout>
         </div>
       ) : target.listState === 'loading' && target.received === 0 && entries.length === 0 ? (
