@@ -59,9 +59,10 @@ export async function ensureTargetApplication(ctx: CarryContext): Promise<void> 
   } catch (err) {
     // An answer lost on the way: the application may be there all the same.
     if (!(await targetApplicationExists(target.client, target.appId))) {
-      await ctx.journal.step(APP_RECORD, 'app-failed', { error: message(err) });
-      ctx.onItem({ key: 'create', label: `Create application ${target.appId}`, state: 'failed', error: message(err) });
-      throw err;
+      const why = creationRefusal(err, owner);
+      await ctx.journal.step(APP_RECORD, 'app-failed', { error: why });
+      ctx.onItem({ key: 'create', label: `Create application ${target.appId}`, state: 'failed', error: why });
+      throw new Error(why);
     }
   }
   await ctx.journal.step(APP_RECORD, 'app-written');
@@ -186,6 +187,21 @@ async function downlinkKeyFor(api: ApplicationApi, appId: string, webhookId: str
   // Ours by its name: left by an interrupted attempt, or the key of the webhook being replaced.
   for (const k of await api.listApiKeys(appId)) if (k.name === name) await api.deleteApiKey(appId, k.id).catch(ignoreNotFound);
   return api.createApiKey(appId, name, ['RIGHT_APPLICATION_TRAFFIC_DOWN_WRITE']);
+}
+
+/** Why the target refused to create the application, in words (no device has moved). */
+function creationRefusal(err: unknown, owner: NonNullable<ApplicationOptions['createTarget']>): string {
+  const server = message(err);
+  if (err instanceof StackError && err.errorName === 'tenant_entity_limit') {
+    return `The target's plan allows no more applications (tenant_entity_limit): upgrade the plan or delete an application there, then run again. No device was moved. (${server})`;
+  }
+  if (err instanceof StackError && err.is('PermissionDenied')) {
+    return `The target API key may not create applications for ${owner.kind} "${owner.id}" (it needs RIGHT_${owner.kind === 'user' ? 'USER' : 'ORGANIZATION'}_APPLICATIONS_CREATE; an application's own key never can). No device was moved. (${server})`;
+  }
+  if (err instanceof StackError && err.is('AlreadyExists')) {
+    return `The application id is taken on the target (perhaps by a deleted application: ids stay reserved). Choose another target id. No device was moved. (${server})`;
+  }
+  return `The target application could not be created: ${server} No device was moved.`;
 }
 
 const ignoreNotFound = (err: unknown) => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import { keytarSecretStore } from '../../../src-main/credentials';
+import { createLogger } from '../../../src-main/logging/log-file';
 import { createIpcHandlers, type HandlerDeps } from '../../../src-main/ipc/handlers';
 import { dispatchInvoke } from '../../../src-main/ipc/dispatch';
 import { eventChannels, type EventChannel, type EventOf, type InvokeChannel, type IpcResult, type RequestOf, type ResponseOf } from '../../../src-main/ipc/contract';
@@ -26,7 +27,7 @@ export interface RecordedEvent<C extends EventChannel = EventChannel> {
 
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
-export async function startHarness(opts: { userDataDir?: string; service?: string; devicePageSize?: number } = {}) {
+export async function startHarness(opts: { userDataDir?: string; service?: string; devicePageSize?: number; /** The app's log file, in this folder. */ logDir?: string } = {}) {
   const userDataDir = opts.userDataDir ?? mkdtempSync(join(tmpdir(), 'sm-ipc-'));
   const service = opts.service ?? `org.stackmigrator.test.${randomBytes(4).toString('hex')}`;
   const outDir = mkdtempSync(join(tmpdir(), 'sm-ipc-out-'));
@@ -47,6 +48,7 @@ export async function startHarness(opts: { userDataDir?: string; service?: strin
     appVersion: '0.0.0-test', platform: process.platform,
     clientOptions: { backoff: { baseMs: 5, maxMs: 50 } },
     ...(opts.devicePageSize ? { devicePageSize: opts.devicePageSize } : {}),
+    ...(opts.logDir ? { logger: createLogger({ dir: opts.logDir }) } : {}),
   });
 
   async function invoke(channel: unknown, payload: unknown, url = PAGE_URL): Promise<IpcResult<unknown>> {

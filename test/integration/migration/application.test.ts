@@ -21,9 +21,9 @@ afterEach(async () => {
   sims = [];
 });
 
-async function deployments(devices: number, latencyMs = 0) {
+async function deployments(devices: number, latencyMs = 0, targetOptions: Parameters<typeof startSimulator>[0] = {}) {
   const source = await startSimulator({ devAddrPrefix: '260B0000/16', faults: { latencyMs } });
-  const target = await startSimulator({ devAddrPrefix: '27000000/16', faults: { latencyMs } });
+  const target = await startSimulator({ devAddrPrefix: '27000000/16', faults: { latencyMs }, ...targetOptions });
   sims = [source, target];
   source.addApplication('ce-fleet', { name: 'Fleet', description: 'Water meters' });
   const ids = source.seedDevices('ce-fleet', devices, { seed: 3, mix: 'otaa' });
@@ -100,6 +100,16 @@ describe('the application comes along', () => {
     for (const secret of d.secrets) {
       for (const text of [...files, r.stdout, r.stderr]) expect(text.includes(secret), `secret ${secret.slice(0, 6)}…`).toBe(false);
     }
+  });
+
+  it('says in words when the target\u2019s plan allows no more applications, before any device moves', { timeout: 60_000 }, async () => {
+    const d = await deployments(5, 0, { maxApplications: 0 });
+    const r = await runCli(cli, d.args(join(mkdtempSync(join(tmpdir(), 'sm-app-')), 'run')), d.env);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/The target's plan allows no more applications \(tenant_entity_limit\)[\s\S]*No device was moved/);
+    expect(d.target.inspectApplication('cloud-fleet')).toBeUndefined();
+    // The source as it was: no device quieted or marked.
+    for (const id of d.ids) expect(d.source.inspect('ce-fleet', id)!.ns.mac_settings?.schedule_downlinks).not.toBe(false);
   });
 
   it('killed at random moments and resumed, duplicates nothing', { timeout: 300_000 }, async () => {
