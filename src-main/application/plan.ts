@@ -117,9 +117,11 @@ export async function planApplication(input: {
     if (!there) return { key: item.key, kind: item.kind, label: item.label, status: 'new', action: 'write', diff: [], notes };
     if (sameSettings(comparableOf(item), comparableOf(there))) return { key: item.key, kind: item.kind, label: item.label, status: 'same', action: 'keep', diff: [], notes };
     const chosen = options.overwrite.includes(item.key);
+    const diff = differenceLines(item.kind, comparableOf(item), comparableOf(there));
     return {
       key: item.key, kind: item.kind, label: item.label, status: 'differs', action: chosen ? 'write' : 'keep',
-      diff: differenceLines(item.kind, comparableOf(item), comparableOf(there)),
+      // Masked on both sides, secrets that differ look alike: say so rather than show nothing.
+      diff: diff.length > 0 ? diff : ['only secret values differ (not shown)'],
       notes: [...notes, chosen ? 'The target\u2019s settings are replaced by the source\u2019s (your choice).' : 'The target keeps its own settings (choose to overwrite them).'],
     };
   });

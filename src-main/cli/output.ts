@@ -14,13 +14,19 @@ export interface Output {
   summary(s: { migrated: number; failed: number; skipped: number; blocked: number; runDir: string; [k: string]: unknown }): void;
 }
 
+/**
+ * Application items with their key as "item": every printed line passes redaction, which
+ * drops the value of any field named like a key (as a device's "key" is).
+ */
+const namedItems = (a: ApplicationPlan) => ({ ...a, items: a.items.map(({ key, ...rest }) => ({ item: key, ...rest })) });
+
 export function jsonOutput(write = (s: string) => process.stdout.write(s)): Output {
   const line = (o: unknown) => write(`${JSON.stringify(redactValue(o))}\n`);
   return {
     event: (e) => line(e),
     info: (message) => line({ type: 'notice', level: 'info', message, at: Date.now() }),
-    plan: (plan) => line({ type: 'plan', plan }),
-    application: (application) => line({ type: 'application-plan', application }),
+    plan: (plan) => line({ type: 'plan', plan: plan.application ? { ...plan, application: namedItems(plan.application) } : plan }),
+    application: (application) => line({ type: 'application-plan', application: namedItems(application) }),
     summary: (s) => line({ summary: s }),
   };
 }

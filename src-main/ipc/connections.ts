@@ -22,10 +22,28 @@ async function inspectKey(ctx: HandlerContext, target: ConnectionTarget, apiKey:
       rights: auth.rights,
       keyId: auth.api_key?.api_key.id,
       applicationId: auth.api_key?.entity_ids?.application_ids?.application_id,
+      applicationCreation: applicationCreation(auth.api_key?.entity_ids, auth.rights),
     };
   } finally {
     client.close();
   }
+}
+
+/**
+ * Whether the key can create a missing target application, and why not: only a user's or an
+ * organization's key with the create right can (an application's own key never can).
+ */
+export function applicationCreation(entity: { user_ids?: { user_id: string }; organization_ids?: { organization_id: string } } | undefined, rights: readonly string[]): string {
+  const user = entity?.user_ids?.user_id;
+  const org = entity?.organization_ids?.organization_id;
+  const right = user ? 'RIGHT_USER_APPLICATIONS_CREATE' : 'RIGHT_ORGANIZATION_APPLICATIONS_CREATE';
+  if (!user && !org) {
+    return 'As a target, this key cannot create a missing application (an application\u2019s own key never can): to have Stack Migrator create it, use a key of a user or organization with RIGHT_USER_APPLICATIONS_CREATE or RIGHT_ORGANIZATION_APPLICATIONS_CREATE, plus the application rights above.';
+  }
+  const owner = user ? `user "${user}"` : `organization "${org}"`;
+  return rights.includes(right) || rights.includes('RIGHT_ALL')
+    ? `As a target, this key of ${owner} can create a missing application (under ${owner}); the application rights it holds then apply to it.`
+    : `This key of ${owner} cannot create applications (it lacks ${right}): a missing target application must be created first.`;
 }
 
 export function connectionHandlers(ctx: HandlerContext): HandlersOf<Channels> {
@@ -41,6 +59,7 @@ export function connectionHandlers(ctx: HandlerContext): HandlersOf<Channels> {
         return {
           ok: true, rights: key.rights, problems: [...missingForSource, ...missingForTarget].map(redact),
           ...(key.keyId ? { keyId: key.keyId } : {}), ...(key.applicationId ? { applicationId: key.applicationId } : {}),
+          applicationCreation: key.applicationCreation,
         };
       } catch (err) {
         // A key or server that does not work is the answer to "test", not a failure of it.

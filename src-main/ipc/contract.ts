@@ -138,7 +138,11 @@ export const invokeChannels = {
   'connections:list': { request: empty, response: z.object({ connections: z.array(connectionInfoSchema) }) },
   'connections:test': {
     request: z.object({ preset: presetSchema, apiKey }),
-    response: z.object({ ok: z.boolean(), keyId: z.string().optional(), applicationId: z.string().optional(), rights: z.array(z.string()), problems: z.array(z.string()) }),
+    response: z.object({
+      ok: z.boolean(), keyId: z.string().optional(), applicationId: z.string().optional(), rights: z.array(z.string()), problems: z.array(z.string()),
+      /** Whether, as a target, the key can create a missing application, in words. */
+      applicationCreation: z.string().optional(),
+    }),
   },
   'connections:add': {
     request: z.object({ name: z.string().min(1).max(100), preset: presetSchema, apiKey, applicationId: appId.optional() }),

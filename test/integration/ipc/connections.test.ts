@@ -66,6 +66,12 @@ describe('connections', () => {
     const good = await h.call('connections:test', { preset: dep.preset, apiKey: dep.key(['RIGHT_APPLICATION_DEVICES_READ']) });
     expect(good).toMatchObject({ ok: true, applicationId: 'conn-app', rights: expect.arrayContaining(['RIGHT_APPLICATION_DEVICES_READ']) });
     expect(good.problems.length).toBeGreaterThan(0);
+    expect(good.applicationCreation).toMatch(/an application’s own key never can/);
+    // A user's key says whether it can create a missing target application, and under whom.
+    const creator = await h.call('connections:test', { preset: dep.preset, apiKey: dep.sim.createUserApiKey('alice', { rights: ['RIGHT_USER_APPLICATIONS_CREATE', 'RIGHT_APPLICATION_ALL'] }) });
+    expect(creator.applicationCreation).toMatch(/this key of user "alice" can create a missing application \(under user "alice"\)/);
+    const viewer = await h.call('connections:test', { preset: dep.preset, apiKey: dep.sim.createUserApiKey('bob', { rights: ['RIGHT_APPLICATION_ALL'] }) });
+    expect(viewer.applicationCreation).toMatch(/cannot create applications \(it lacks RIGHT_USER_APPLICATIONS_CREATE\)/);
     const bad = await h.call('connections:test', { preset: dep.preset, apiKey: 'NNSXS.NOSUCHKEY.BBBBBBBBBBBBBBBBBBBBBBBB' });
     expect(bad).toEqual({ ok: false, rights: [], problems: [expect.stringMatching(/API key was not accepted/)] });
     expect(h.connectionsFile()).toBeUndefined();

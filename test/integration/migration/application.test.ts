@@ -102,6 +102,31 @@ describe('the application comes along', () => {
     }
   });
 
+  it('plans the application section without writing anything (plan and app-plan)', { timeout: 60_000 }, async () => {
+    const d = await deployments(5);
+    d.target.addApplication('cloud-fleet');
+    d.target.seedIntegrations('cloud-fleet', { pubsub: false, packages: false });
+    // The target exists: its own application key does.
+    const env = { ...d.env, STACK_MIGRATOR_TARGET_API_KEY: d.target.createApiKey('cloud-fleet', ['RIGHT_APPLICATION_ALL']) };
+    const before = d.source.writeCount() + d.target.writeCount();
+    const base = ['--source', d.source.url, '--target', d.target.url, '--source-app', 'ce-fleet', '--target-app', 'cloud-fleet'];
+    const plan = await runCli(cli, ['plan', '--all', ...base, '--with-application'], env);
+    expect({ code: plan.code, stderr: plan.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(plan.stdout).toMatch(/Application: the target application exists; \d+ item\(s\) to write\./);
+    expect(plan.stdout).toMatch(/differs +Name, description and attributes → kept \(--overwrite-app-items application to replace it\)\n +description: none on the target, "Water meters" on the source/);
+    expect(plan.stdout).toMatch(/same +Default payload formatters/);
+    expect(plan.stdout).toMatch(/differs +Webhook crm-ingest → kept .*\n +only secret values differ \(not shown\)/);
+    expect(plan.stdout).toMatch(/new +Pub\/sub broker/);
+    expect(plan.stdout).toMatch(/Cannot be carried:\n +API keys:/);
+    const appPlan = await runCli(cli, ['app-plan', ...base, '--json'], env);
+    expect(appPlan.code).toBe(0);
+    const section = JSON.parse(appPlan.stdout.split('\n')[0]!) as { type: string; application: { items: { item: string; status: string }[] } };
+    expect(section.type).toBe('application-plan');
+    expect(section.application.items.find((i) => i.item === 'webhook:crm-ingest')?.status).toBe('differs');
+    for (const secret of d.secrets) expect(plan.stdout + appPlan.stdout, 'a secret in the plan').not.toContain(secret);
+    expect(d.source.writeCount() + d.target.writeCount()).toBe(before);
+  });
+
   it('says in words when the target\u2019s plan allows no more applications, before any device moves', { timeout: 60_000 }, async () => {
     const d = await deployments(5, 0, { maxApplications: 0 });
     const r = await runCli(cli, d.args(join(mkdtempSync(join(tmpdir(), 'sm-app-')), 'run')), d.env);

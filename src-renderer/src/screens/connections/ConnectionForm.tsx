@@ -297,6 +297,7 @@ function CheckResult({ result }: { result: ResponseOf<'connections:test'> }) {
       title={result.ok ? `The key works${result.keyId ? ` (${result.keyId})` : ''}${result.applicationId ? ` for application ${result.applicationId}` : ''}.` : 'The key does not work here.'}
     >
       {result.rights.length ? <p className="small">It may: {result.rights.map(describeRight).join(', ')}.</p> : null}
+      {result.ok && result.applicationCreation ? <p className="small">{result.applicationCreation}</p> : null}
       {result.problems.length ? (
         <ul className="readiness-list">
           {result.problems.map((p) => (
