@@ -8,7 +8,7 @@ import { StackError } from '../stack/errors.js';
 import type { StackClient } from '../stack/client.js';
 import { ApplicationApi, PUBSUB_PATHS, WEBHOOK_PATHS } from '../stack/application-api.js';
 import type { DeviceJournalState, Journal } from '../migration/journal.js';
-import { comparable, pubSubProvider, sameSettings, type SourceItem } from './items.js';
+import { comparable, pubSubProvider, sameSettings, settingsOf, targetKeyOf, type SourceItem } from './items.js';
 import { readApplicationItems, targetApplicationExists } from './plan.js';
 import type { ApplicationOptions } from './options.js';
 
@@ -74,7 +74,7 @@ export async function carryItems(ctx: CarryContext, phase: 'application' | 'devi
   const ids = phase === 'devices' ? ctx.devices : [];
   const inPhase = (i: SourceItem) => (i.kind === 'device-package') === (phase === 'devices');
   const sourceItems = (await readApplicationItems(ctx.source.client, ctx.source.appId, ids.map((d) => d.sourceId), ctx.signal)).filter(inPhase);
-  const targetKeyOf = targetKeys(ctx);
+  const targetIds = new Map(ctx.devices.map((d) => [d.sourceId, d.targetId]));
   const targetNow = async () => new Map((await readApplicationItems(ctx.target.client, ctx.target.appId, ids.map((d) => d.targetId), ctx.signal)).map((i) => [i.key, i]));
   const before = await targetNow();
   const api = new ApplicationApi(ctx.target.client);
@@ -83,8 +83,8 @@ export async function carryItems(ctx: CarryContext, phase: 'application' | 'devi
   const tally = { written: 0, failed: 0, kept: 0 };
   for (const item of sourceItems) {
     const id = appRecordOf(item.key);
-    const there = before.get(targetKeyOf(item));
-    const differs = there && !sameSettings(comparableOf(item), comparableOf(there));
+    const there = before.get(targetKeyOf(item, targetIds));
+    const differs = there && !sameSettings(settingsOf(item), settingsOf(there));
     const provider = pubSubProvider(item);
     const reason = done(ctx, id) ? 'done-earlier' : provider && providers[provider] === 'DISABLED' ? 'not-available'
       : there && !differs ? 'same' : differs && !ctx.options.overwrite.includes(item.key) ? 'chosen' : undefined;
@@ -110,8 +110,8 @@ export async function carryItems(ctx: CarryContext, phase: 'application' | 'devi
   const after = written.length > 0 ? await targetNow() : new Map<string, SourceItem>();
   for (const item of written) {
     const id = appRecordOf(item.key);
-    const there = after.get(targetKeyOf(item));
-    if (there && sameSettings(comparableOf(item), comparableOf(there))) {
+    const there = after.get(targetKeyOf(item, targetIds));
+    if (there && sameSettings(settingsOf(item), settingsOf(there))) {
       tally.written++;
       await ctx.journal.step(id, 'app-written');
       ctx.onItem({ key: item.key, label: item.label, state: 'written' });
@@ -123,18 +123,6 @@ export async function carryItems(ctx: CarryContext, phase: 'application' | 'devi
     }
   }
   return tally;
-}
-
-/** The key an item has on the target (device associations by the target's device id). */
-function targetKeys(ctx: CarryContext) {
-  const targetIdOf = new Map(ctx.devices.map((d) => [d.sourceId, d.targetId]));
-  return (item: SourceItem) => (item.kind === 'device-package' ? item.key.replace(/^device-package:([^:]+):/, (_m, id: string) => `device-package:${targetIdOf.get(id) ?? id}:`) : item.key);
-}
-
-function comparableOf(item: SourceItem): Record<string, unknown> {
-  if (item.kind !== 'webhook') return item.value;
-  const { downlink_api_key: _k, ...rest } = item.value;
-  return rest;
 }
 
 const presentPaths = (value: Record<string, unknown>, all: readonly string[]) => all.filter((p) => value[p] !== undefined && value[p] !== null);

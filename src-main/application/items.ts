@@ -122,3 +122,14 @@ export function itemsOf(read: {
 /** A pub/sub's provider: the oneof's member present in its JSON ("mqtt", "nats"). */
 export const pubSubProvider = (item: SourceItem): 'mqtt' | 'nats' | undefined =>
   item.kind !== 'pubsub' ? undefined : item.value.mqtt !== undefined ? 'mqtt' : item.value.nats !== undefined ? 'nats' : undefined;
+
+/** What is compared of an item: a webhook's downlink key differs by nature between deployments. */
+export function settingsOf(item: SourceItem): Record<string, unknown> {
+  if (item.kind !== 'webhook') return item.value;
+  const { downlink_api_key: _k, ...rest } = item.value;
+  return rest;
+}
+
+/** The key an item has on the target: a device's associations under its target device id. */
+export const targetKeyOf = (item: SourceItem, targetIdOf: ReadonlyMap<string, string>) =>
+  item.kind === 'device-package' ? item.key.replace(/^device-package:([^:]+):/, (_m, id: string) => `device-package:${targetIdOf.get(id) ?? id}:`) : item.key;

@@ -8,7 +8,7 @@ import { ApplicationApi, type PackageAssociation } from '../stack/application-ap
 import { mapLimit } from '../migration/concurrency.js';
 import { hasRight, type PlanIssue } from '../migration/preflight.js';
 import type { ApplicationOptions } from './options.js';
-import { differenceLines, itemsOf, pubSubProvider, sameSettings, type ItemKind, type SourceItem } from './items.js';
+import { differenceLines, itemsOf, pubSubProvider, sameSettings, settingsOf, targetKeyOf, type ItemKind, type SourceItem } from './items.js';
 
 export type { ApplicationOptions } from './options.js';
 
@@ -97,9 +97,7 @@ export async function planApplication(input: {
   const providers = await new ApplicationApi(target.client).pubSubProviders({ signal });
 
   const items = sourceItems.map((item): PlannedItem => {
-    // Per-device associations are keyed by the target's device id there.
-    const targetKey = item.kind === 'device-package' ? item.key.replace(/^device-package:([^:]+):/, (_m, id: string) => `device-package:${targetIdOf.get(id) ?? id}:`) : item.key;
-    const there = onTarget.get(targetKey);
+    const there = onTarget.get(targetKeyOf(item, targetIdOf));
     const notes: string[] = [];
     if (item.kind === 'pubsub') {
       const provider = pubSubProvider(item);
@@ -115,9 +113,9 @@ export async function planApplication(input: {
     }
     if (item.kind === 'webhook') notes.push('Receivers that check X-Tts-Domain must accept the target\u2019s domain.');
     if (!there) return { key: item.key, kind: item.kind, label: item.label, status: 'new', action: 'write', diff: [], notes };
-    if (sameSettings(comparableOf(item), comparableOf(there))) return { key: item.key, kind: item.kind, label: item.label, status: 'same', action: 'keep', diff: [], notes };
+    if (sameSettings(settingsOf(item), settingsOf(there))) return { key: item.key, kind: item.kind, label: item.label, status: 'same', action: 'keep', diff: [], notes };
     const chosen = options.overwrite.includes(item.key);
-    const diff = differenceLines(item.kind, comparableOf(item), comparableOf(there));
+    const diff = differenceLines(item.kind, settingsOf(item), settingsOf(there));
     return {
       key: item.key, kind: item.kind, label: item.label, status: 'differs', action: chosen ? 'write' : 'keep',
       // Masked on both sides, secrets that differ look alike: say so rather than show nothing.
@@ -129,13 +127,6 @@ export async function planApplication(input: {
     warnings.push({ code: 'webhook-keys', message: 'The target API key cannot create API keys (missing RIGHT_APPLICATION_SETTINGS_API_KEYS): webhooks will have no downlink key.' });
   }
   return { targetExists, items, cannotCarry: cannotCarry(source.appId), blockers, warnings };
-}
-
-/** The webhook's downlink key differs by nature between the sides: not a difference to report. */
-function comparableOf(item: SourceItem): Record<string, unknown> {
-  if (item.kind !== 'webhook') return item.value;
-  const { downlink_api_key: _k, ...rest } = item.value;
-  return rest;
 }
 
 function cannotCarry(sourceAppId: string): ApplicationPlan['cannotCarry'] {
