@@ -197,7 +197,7 @@ async function createAndVerify(
   // An earlier run moved the device (or handed it over for re-programming), or was deleting
   // it from the source (the NS part is gone: deletion comes only after the target verified):
   // the source is not a device to create from any more.
-  const deleting = marker?.state === 'quieted' && sourceAbsent.includes('ns');
+  const deleting = marker?.state === 'quieted' && deletionStarted(sourceAbsent, facts.activation, ctx.options.abpMode);
   if ((marker && marker.state !== 'quieted') || deleting) {
     const onTarget = await target.client.getDevicePart('is', target.appId, facts.targetId!, [], { tolerateNotFound: true, signal: ctx.signal });
     if (!onTarget || !isSameDevice(onTarget, facts)) {
@@ -286,6 +286,14 @@ async function rollBack(ctx: PipelineContext, sourceId: string, facts: Partial<D
   }
   return ok;
 }
+
+/**
+ * The source device is part-way through our deletion (AS, JS, NS, then IS): its NS part is
+ * gone, or — for an ABP device keeping its session, which is always deleted and cannot have
+ * been moved without its AS session — its AS part is.
+ */
+export const deletionStarted = (absent: readonly string[], activation: string | undefined, abpMode: MigrationOptions['abpMode']) =>
+  absent.includes('ns') || (activation === 'abp' && abpMode === 'keep-session' && absent.includes('as'));
 
 const isSameDevice = (record: EndDevice, facts: Partial<DeviceFacts>) =>
   (record.ids.dev_eui ?? '').toUpperCase() === (facts.devEui ?? '') && (record.ids.join_eui ?? '').toUpperCase() === (facts.joinEui ?? '');

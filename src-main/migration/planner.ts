@@ -8,7 +8,7 @@ import { isValidDeviceId, targetDeviceId, type MigrationOptions } from './option
 import { joinableWith, presentRootKeys } from './join-state.js';
 import { MARKER_KEY, MAX_ATTRIBUTES, markerOf, roomForMarker } from './source-marker.js';
 import { activationOf, downlinkSettingOf, isLoRaWAN11, redactKeys, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type ServerAddresses } from './shape.js';
-import type { SourceSide } from './pipeline.js';
+import { deletionStarted, type SourceSide } from './pipeline.js';
 import { mapLimit } from './concurrency.js';
 import { chooseTrigger, type TriggerCommand, type VersionIds } from '../triggers/commands.js';
 import { planApplication, targetApplicationExists, type ApplicationPlan } from '../application/plan.js';
@@ -191,7 +191,7 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
   const sameId = byId.get(targetId);
   const sameEuis = device.ids.dev_eui ? byEuis.get(euiPair(device)) : undefined;
   const onTarget = sameId !== undefined && euiPair(sameId) === euiPair(device);
-  if (onTarget && marker?.state === 'quieted' && absent.includes('ns')) {
+  if (onTarget && marker?.state === 'quieted' && deletionStarted(absent, activation, options.abpMode)) {
     // Deletion from the source comes only after the target verified: an earlier run was
     // deleting it, and what is left of the source has nothing more to give.
     plan.sourceChanges.push('An earlier run of Stack Migrator moved it and was deleting it from the source: that deletion is finished now.');

@@ -145,3 +145,30 @@ describe('identifiers', () => {
     expect(f.target.listDeviceIds(f.targetApp)).toHaveLength(ids.length);
   });
 });
+
+describe('ABP keeping its session, a deletion from the source left part-way', () => {
+  it('is finished by a later run without its journal (the AS part gone, the NS part still there)', async () => {
+    fleet = await startFleet({ devices: 8, mix: 'abp' });
+    const f = fleet;
+    const ids = abpIds(f).filter((id) => f.programmed.get(id)?.appSKey && !f.programmed.get(id)?.multicast);
+    expect(ids.length).toBeGreaterThan(1);
+    // The source's NS refuses the delete: AS and JS parts are already gone (deletion order AS, JS, NS, IS).
+    f.source.failNext('ns.delete', { status: 400, code: 3, times: ids.length });
+    const first = await migrate(f, { deviceIds: ids, options: { abpMode: 'keep-session' } });
+    expect(first.result?.summary.failed).toBe(ids.length);
+    for (const id of ids) {
+      const s = f.source.inspect(f.sourceApp, id)!;
+      expect(s.as, id).toBeUndefined();
+      expect(s.ns, id).toBeDefined();
+    }
+    // A new migration of the same devices (the first run's journal is not used): the plan sees
+    // the deletion under way and the run finishes it.
+    const again = await migrate(f, { deviceIds: ids, options: { abpMode: 'keep-session' } });
+    expect(again.plan.devices.map((d) => d.status)).toEqual(ids.map(() => 'ready'));
+    expect(again.result?.summary).toMatchObject({ migrated: ids.length, failed: 0 });
+    for (const id of ids) {
+      expect(f.source.inspect(f.sourceApp, id), id).toBeUndefined();
+      expect(getAtPath(f.target.inspect(f.targetApp, id)!.as, 'session.keys.app_s_key.key')).toBe(f.programmed.get(id)!.appSKey);
+    }
+  });
+});
