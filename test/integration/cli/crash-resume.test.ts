@@ -38,8 +38,9 @@ describe('killed at a random moment and resumed', () => {
       if (first.signal !== 'SIGKILL' && first.code === 0) {
         // The run finished before the kill: resuming finds nothing left to do.
         expect(resumed.code).toBe(0);
-      } else if (resumed.stderr.includes('not a run folder')) {
-        // Killed while planning, before anything was written: a new run starts from scratch.
+      } else if (resumed.stderr.includes('not a run folder') || /journal .* is missing/.test(resumed.stderr)) {
+        // Killed while planning, or after run.json but before its journal: nothing was written,
+        // and resume says so; a new run starts from scratch, as the message says.
         expect(fleet.source.writeCount() + fleet.target.writeCount()).toBe(0);
         const again = await runCli(cli, ['migrate', '--all', ...args.map((a) => (a === runDir ? `${runDir}-2` : a))], env);
         expect(again.code).toBe(0);
