@@ -71,14 +71,15 @@ export async function ensureTargetApplication(ctx: CarryContext): Promise<void> 
 
 /** Writes the items of one phase: the application's own settings, or the devices' package associations. */
 export async function carryItems(ctx: CarryContext, phase: 'application' | 'devices'): Promise<{ written: number; failed: number; kept: number }> {
-  const ids = phase === 'devices' ? ctx.devices : [];
-  const inPhase = (i: SourceItem) => (i.kind === 'device-package') === (phase === 'devices');
-  const sourceItems = (await readApplicationItems(ctx.source.client, ctx.source.appId, ids.map((d) => d.sourceId), ctx.signal)).filter(inPhase);
+  const devicesOnly = phase === 'devices';
+  const ids = devicesOnly ? ctx.devices : [];
+  // Each phase reads only its own items: the application's settings, or the devices' associations.
+  const sourceItems = await readApplicationItems(ctx.source.client, ctx.source.appId, ids.map((d) => d.sourceId), ctx.signal, devicesOnly);
   const targetIds = new Map(ctx.devices.map((d) => [d.sourceId, d.targetId]));
-  const targetNow = async () => new Map((await readApplicationItems(ctx.target.client, ctx.target.appId, ids.map((d) => d.targetId), ctx.signal)).map((i) => [i.key, i]));
+  const targetNow = async () => new Map((await readApplicationItems(ctx.target.client, ctx.target.appId, ids.map((d) => d.targetId), ctx.signal, devicesOnly)).map((i) => [i.key, i]));
   const before = await targetNow();
   const api = new ApplicationApi(ctx.target.client);
-  const providers = await api.pubSubProviders({ signal: ctx.signal });
+  const providers = devicesOnly ? undefined : await api.pubSubProviders({ signal: ctx.signal });
   const written: SourceItem[] = [];
   const tally = { written: 0, failed: 0, kept: 0 };
   for (const item of sourceItems) {
@@ -86,7 +87,7 @@ export async function carryItems(ctx: CarryContext, phase: 'application' | 'devi
     const there = before.get(targetKeyOf(item, targetIds));
     const differs = there && !sameSettings(settingsOf(item), settingsOf(there));
     const provider = pubSubProvider(item);
-    const reason = done(ctx, id) ? 'done-earlier' : provider && providers[provider] === 'DISABLED' ? 'not-available'
+    const reason = done(ctx, id) ? 'done-earlier' : provider && providers?.[provider] === 'DISABLED' ? 'not-available'
       : there && !differs ? 'same' : differs && !ctx.options.overwrite.includes(item.key) ? 'chosen' : undefined;
     if (reason) {
       // Written by an interrupted attempt and found complete: recorded as such now.

@@ -40,9 +40,16 @@ interface Side {
   rights: string[];
 }
 
-/** Everything of an application this plan compares (the devices' associations only for `deviceIds`). */
-export async function readApplicationItems(client: StackClient, appId: string, deviceIds: readonly string[], signal?: AbortSignal): Promise<SourceItem[]> {
+/**
+ * Everything of an application this plan compares (the devices' associations only for
+ * `deviceIds`); with `devicesOnly`, just those associations (the run's second phase).
+ */
+export async function readApplicationItems(client: StackClient, appId: string, deviceIds: readonly string[], signal?: AbortSignal, devicesOnly = false): Promise<SourceItem[]> {
   const api = new ApplicationApi(client);
+  const devicePackages = (await mapLimit(deviceIds, 16, async (deviceId) => ({
+    deviceId, associations: await api.listDeviceAssociations(appId, deviceId, { signal }).catch(notFoundIsNone),
+  }), signal)).filter((d) => d.associations.length > 0);
+  if (devicesOnly) return itemsOf({ application: {}, webhooks: [], pubsubs: [], packages: [], devicePackages }).filter((i) => i.kind === 'device-package');
   const [app, link, webhooks, pubsubs, packages] = await Promise.all([
     client.getApplication(appId, ['name', 'description', 'attributes'], { signal }),
     api.getLink(appId, { signal }),
@@ -50,11 +57,8 @@ export async function readApplicationItems(client: StackClient, appId: string, d
     api.listPubSubs(appId, { signal }),
     api.listDefaultAssociations(appId, { signal }),
   ]);
-  const devicePackages = await mapLimit(deviceIds, 16, async (deviceId) => ({
-    deviceId, associations: await api.listDeviceAssociations(appId, deviceId, { signal }).catch(notFoundIsNone),
-  }), signal);
   const { name, description, attributes } = app as { name?: string; description?: string; attributes?: Record<string, string> };
-  return itemsOf({ application: { name, description, attributes }, link, webhooks, pubsubs, packages, devicePackages: devicePackages.filter((d) => d.associations.length > 0) });
+  return itemsOf({ application: { name, description, attributes }, link, webhooks, pubsubs, packages, devicePackages });
 }
 
 const notFoundIsNone = (err: unknown): PackageAssociation[] => {

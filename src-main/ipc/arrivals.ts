@@ -10,8 +10,8 @@ import type { ArrivalsReport } from '../arrivals/schema.js';
 import type { RunInfo } from './contract.js';
 import { conflict, notFound } from './errors.js';
 import type { HandlerContext, HandlersOf } from './handlers.js';
-import { labelOf, openRunSides } from './run-registry.js';
-import { runProgressOnDisk } from './unfinished-runs.js';
+import { openRunSides } from './run-registry.js';
+import { runInfoOnDisk, runProgressOnDisk } from './unfinished-runs.js';
 
 type Channels = 'run:history' | 'arrivals:check' | 'arrivals:save' | 'arrivals:trigger-again';
 
@@ -43,11 +43,7 @@ export function arrivalHandlers(ctx: HandlerContext): HandlersOf<Channels> {
         const folder = await runs.readFolder(runId).catch(() => undefined);
         if (!folder?.side) continue;
         const { counts, unfinished } = await runProgressOnDisk(folder.runDir, folder.manifest);
-        found.push({
-          runId, runDir: folder.runDir, createdAt: folder.manifest.createdAt, sourceLabel: labelOf(folder.side.source), targetLabel: labelOf(folder.side.target),
-          total: folder.manifest.deviceIds.length, counts, finished: unfinished === 0 && !runs.get(runId)?.busy,
-          ...(folder.manifest.options.application ? { carriesApplication: true } : {}),
-        });
+        found.push(runInfoOnDisk(runId, folder.runDir, folder.manifest, folder.side, counts, unfinished === 0 && !runs.get(runId)?.busy));
       }
       return { runs: found.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
     },

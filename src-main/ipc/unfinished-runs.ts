@@ -72,9 +72,10 @@ export function unfinishedRunHandlers(ctx: HandlerContext): HandlersOf<'run:list
   };
 }
 
-function runInfoOnDisk(runId: string, runDir: string, manifest: RunManifest, side: RunSide, counts: Record<string, number>): RunInfo {
+/** A run folder of the app as the renderer sees it (its progress read from the journal). */
+export function runInfoOnDisk(runId: string, runDir: string, manifest: RunManifest, side: RunSide, counts: Record<string, number>, finished = false): RunInfo {
   return {
     runId, runDir, createdAt: manifest.createdAt, sourceLabel: labelOf(side.source), targetLabel: labelOf(side.target),
-    total: manifest.deviceIds.length, counts, finished: false, ...(manifest.options.application ? { carriesApplication: true } : {}),
+    total: manifest.deviceIds.length, counts, finished, ...(manifest.options.application ? { carriesApplication: true } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // The CLI as a separate process (the real bundle, built once per test file with esbuild),
 // so tests can run it as a user does, and kill it.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,3 +60,25 @@ export const keysOf = (f: { sourceKey: string; targetKey: string }) => ({ STACK_
 /** The connection flags of a fleet's two simulators (IS and cluster on one host). */
 export const connectionOf = (f: { source: { url: string }; target: { url: string }; sourceApp: string; targetApp: string }) =>
   ['--source', f.source.url, '--target', f.target.url, '--source-app', f.sourceApp, '--target-app', f.targetApp];
+
+/**
+ * A resume refused because the kill came after run.json but before the journal (by design
+ * since issue 10): the user starts a new migration of the same devices, as the message says.
+ */
+export const refusedForMissingJournal = (r: CliResult) => r.signal === null && r.code === 1 && /journal .* is missing/.test(r.stderr);
+
+/** Each record's last journaled step in a run folder (a torn last line ignored); empty without a journal. */
+export function lastSteps(runDir: string): Map<string, string> {
+  const file = join(runDir, 'journal.jsonl');
+  const last = new Map<string, string>();
+  if (!existsSync(file)) return last;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    try {
+      const r = JSON.parse(line) as { t: string; d?: string; s?: string };
+      if (r.t === 'step' && r.d && r.s) last.set(r.d, r.s);
+    } catch {
+      // a torn last line
+    }
+  }
+  return last;
+}

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startFleet } from '../../support/demo-sides.js';
-import { buildCli, runCli, startCli, summaryOf } from '../../support/cli-process.js';
+import { buildCli, runCli, startCli, summaryOf, refusedForMissingJournal } from '../../support/cli-process.js';
 import { sidesOf, violations } from '../../support/fleet-invariants.js';
 
 let cli: string;
@@ -38,7 +38,7 @@ describe('killed at a random moment and resumed', () => {
       if (first.signal !== 'SIGKILL' && first.code === 0) {
         // The run finished before the kill: resuming finds nothing left to do.
         expect(resumed.code).toBe(0);
-      } else if (resumed.stderr.includes('not a run folder') || /journal .* is missing/.test(resumed.stderr)) {
+      } else if (resumed.stderr.includes('not a run folder') || refusedForMissingJournal(resumed)) {
         // Killed while planning, or after run.json but before its journal: nothing was written,
         // and resume says so; a new run starts from scratch, as the message says.
         expect(fleet.source.writeCount() + fleet.target.writeCount()).toBe(0);

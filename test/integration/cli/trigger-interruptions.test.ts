@@ -2,7 +2,7 @@
 // until it finishes: no trigger is ever pushed twice, each device with a command gets exactly
 // one, no device is ever joinable on both sides, nothing is stranded, and in the end every
 // source is quiet again with its keys replaced.
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { prng } from '../../../src-main/sim/seed.js';
 import { markerOf } from '../../../src-main/migration/source-marker.js';
 import { startFleet } from '../../support/demo-sides.js';
 import { sidesOf, violations } from '../../support/fleet-invariants.js';
-import { buildCli, connectionOf, keysOf, startCli } from '../../support/cli-process.js';
+import { buildCli, connectionOf, keysOf, lastSteps, refusedForMissingJournal, startCli } from '../../support/cli-process.js';
 import { EM320, putOnAir } from '../../support/air-fleet.js';
 
 let cli: string;
@@ -20,20 +20,7 @@ beforeAll(async () => {
 });
 
 /** Some device's last journaled step is between its trigger's push and the source's quieting. */
-function inTriggerPhase(runDir: string): boolean {
-  const file = join(runDir, 'journal.jsonl');
-  if (!existsSync(file)) return false;
-  const last = new Map<string, string>();
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    try {
-      const r = JSON.parse(line) as { t: string; d?: string; s?: string };
-      if (r.t === 'step' && r.d && r.s) last.set(r.d, r.s);
-    } catch {
-      // a torn last line
-    }
-  }
-  return [...last.values()].some((s) => s.startsWith('trigger-'));
-}
+const inTriggerPhase = (runDir: string) => [...lastSteps(runDir).values()].some((s) => s.startsWith('trigger-'));
 
 const TRIALS = 20;
 const DEVICES = 24;
@@ -72,7 +59,7 @@ describe('killed while triggering re-joins, 20 times', () => {
             kills++;
             // Where the kill caught the devices: between push and quiet is the case that matters.
             if (inTriggerPhase(runDir)) killsMidTrigger++;
-          } else if (r.code === 1 && /journal .* is missing/.test(r.stderr)) {
+          } else if (refusedForMissingJournal(r)) {
             // Killed after run.json but before its journal: resume refuses, and says to start a
             // new migration of the same devices — which the user does (the marks tell it the rest).
             runDir = fresh();

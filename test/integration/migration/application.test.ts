@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../src-main/sim/index.js';
 import { prng } from '../../../src-main/sim/seed.js';
-import { buildCli, runCli, startCli } from '../../support/cli-process.js';
+import { buildCli, lastSteps, refusedForMissingJournal, runCli, startCli } from '../../support/cli-process.js';
 
 let cli: string;
 let sims: Simulator[] = [];
@@ -39,20 +39,8 @@ async function deployments(devices: number, latencyMs = 0, targetOptions: Parame
 
 /** A kill caught the run carrying the application: its journal has application records and no device's yet. */
 function applicationUnfinished(runDir: string): boolean {
-  const file = join(runDir, 'journal.jsonl');
-  if (!existsSync(file)) return false;
-  let app = false;
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    try {
-      const r = JSON.parse(line) as { t: string; d?: string };
-      if (r.t !== 'step' || !r.d) continue;
-      if (!r.d.startsWith('@app')) return false;
-      app = true;
-    } catch {
-      // a torn last line
-    }
-  }
-  return app;
+  const ids = [...lastSteps(runDir).keys()];
+  return ids.length > 0 && ids.every((d) => d.startsWith('@app'));
 }
 
 /** The application's settings as both sides hold them, without what each server adds. */
@@ -164,7 +152,7 @@ describe('the application comes along', () => {
         const kill = timer;
         const r = await result;
         if (kill) clearInterval(kill);
-        if (r.signal !== 'SIGKILL' && r.code === 1 && /journal .* is missing/.test(r.stderr)) {
+        if (refusedForMissingJournal(r)) {
           // Killed after run.json, before its journal: a new migration, as the message says.
           runDir = join(mkdtempSync(join(tmpdir(), 'sm-app-')), 'run');
           args = d.args(runDir);
