@@ -95,7 +95,7 @@ export const APPLICATION_RIGHTS: Readonly<Record<string, number>> = Object.fromE
 // The sets of pkg/ttnpb/rights.go init().
 const ALL_USER = new Set(withPrefix('RIGHT_USER_'));
 const ALL_APPLICATION = new Set(withPrefix('RIGHT_APPLICATION_'));
-const ALL_GATEWAY = new Set(withPrefix('RIGHT_GATEWAY_'));
+export const ALL_GATEWAY: ReadonlySet<string> = new Set(withPrefix('RIGHT_GATEWAY_'));
 export const ALL_ORGANIZATION: ReadonlySet<string> = new Set(withPrefix('RIGHT_ORGANIZATION_'));
 export const ALL_ENTITY: ReadonlySet<string> = new Set([...ALL_APPLICATION, ...withPrefix('RIGHT_CLIENT_'), ...ALL_GATEWAY]);
 /** AllAdminRights: every right but the _KEYS and _ALL ones. */
@@ -218,7 +218,11 @@ function splitAuthorization(authorization: string | undefined): { type: string; 
 }
 
 /** The entity an API key belongs to. */
-export type KeyOwner = { type: 'application'; id: string } | { type: 'user'; id: string } | { type: 'organization'; id: string };
+export type KeyOwner =
+  | { type: 'application'; id: string }
+  | { type: 'user'; id: string }
+  | { type: 'organization'; id: string }
+  | { type: 'gateway'; id: string };
 
 export interface ApiKey {
   id: string;
@@ -332,6 +336,12 @@ export class KeyRing {
   /** An application's key as created through the API (name, expiry). */
   createApplicationKey(applicationId: string, rights: readonly Right[], extra: { name?: string; expiresAt?: string }): string {
     return this.newKey({ type: 'application', id: applicationId }, rights, undefined, extra);
+  }
+
+  /** A gateway's key (gateway_access.go createGatewayAPIKey): gateway rights only. */
+  createGatewayKey(gatewayId: string, rights: readonly Right[], extra: { name?: string; expiresAt?: string } = {}): string {
+    checkKnown(rights, ALL_GATEWAY, 'a gateway right');
+    return this.newKey({ type: 'gateway', id: gatewayId }, rights, undefined, extra);
   }
 
   /** The keys of an entity. */

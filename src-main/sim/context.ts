@@ -3,6 +3,7 @@
 import type { KeyRing } from './auth.js';
 import { badRequest } from './errors.js';
 import type { DevAddrAllocator } from './dev-addr.js';
+import type { GatewayStore } from './gateway-store.js';
 import type { EventBus, StreamRequest, StreamScope } from './events.js';
 import { storagePath } from './fieldmask-rules.js';
 import { type Json, type JsonObject, isObject, pick } from './json-path.js';
@@ -24,6 +25,12 @@ export interface SimContext {
   integrations: IntegrationStore;
   /** Deployment configuration (formatter limit, pub/sub providers, MQTT addresses, tenant, entity limits). */
   config: SimConfig;
+  /** The IS gateway registry and memberships, and this deployment's Gateway Server connections. */
+  gateways: GatewayStore;
+  /** The Simulator's `url` (the deployment as The Things Gateway Controller knows it). */
+  deploymentUrl: string;
+  /** The port the cluster server listens on (stations find a deployment's Gateway Server by it). */
+  clusterPort: number;
 }
 
 /** A join-accept the device took: who, and the nonces it now remembers. */
@@ -49,6 +56,8 @@ export interface ApiRequest {
     /** The collaborator of an application create/list: a user or an organization. */
     user?: string;
     org?: string;
+    /** A gateway id of the path. */
+    gtw?: string;
   };
   query: URLSearchParams;
   body: JsonObject | undefined;

@@ -22,7 +22,7 @@ const apiKeyNotFound = (appId: string, id: string) =>
   });
 
 /** Rights of a request: names (or enum numbers); an unknown name is a decoding error. */
-function decodeRights(v: Json | undefined, path: string): (string | number)[] {
+export function decodeRights(v: Json | undefined, path: string): (string | number)[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw badRequest(`unmarshal error at path "${path}": expected a list`);
   return v.map((r) => {
@@ -32,14 +32,14 @@ function decodeRights(v: Json | undefined, path: string): (string | number)[] {
   });
 }
 
-function decodeTime(v: Json | undefined, path: string): string | undefined {
+export function decodeTime(v: Json | undefined, path: string): string | undefined {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string' || Number.isNaN(Date.parse(v))) throw badRequest(`unmarshal error at path "${path}": expected an RFC 3339 timestamp`);
   return v;
 }
 
 /** The generated validator's checks of name, rights and expires_at, in that order. */
-function checkKey(typeName: string, name: unknown, rights: readonly (string | number)[], expiresAt: string | undefined, minOne: boolean): SimError | undefined {
+export function checkKey(typeName: string, name: unknown, rights: readonly (string | number)[], expiresAt: string | undefined, minOne: boolean): SimError | undefined {
   if (typeof name === 'string' && [...name].length > 50) return validation('name', 'value length must be at most 50 runes', typeName);
   if (minOne && rights.length < 1) return validation('rights', 'value must contain at least 1 item(s)', typeName);
   const seen = new Set<string | number>();
@@ -52,7 +52,7 @@ function checkKey(typeName: string, name: unknown, rights: readonly (string | nu
   return undefined;
 }
 
-function keyJson(k: ApiKey, secret?: string): JsonObject {
+export function keyJson(k: ApiKey, secret?: string): JsonObject {
   const out: JsonObject = { id: k.id };
   if (secret) out.key = secret;
   if (k.name) out.name = k.name;

@@ -38,7 +38,9 @@ export function authInfo(ctx: SimContext, req: ApiRequest): Reply {
       ? { application_ids: { application_id: k.owner.id } }
       : k.owner.type === 'organization'
         ? { organization_ids: { organization_id: k.owner.id } }
-        : { user_ids: { user_id: k.owner.id } };
+        : k.owner.type === 'gateway'
+          ? { gateway_ids: { gateway_id: k.owner.id } }
+          : { user_ids: { user_id: k.owner.id } };
   const body: JsonObject = {
     api_key: {
       api_key: { id: k.id, rights: sortRights(c.rights), created_at: k.createdAt, updated_at: k.createdAt },
@@ -103,7 +105,7 @@ export function listCollaboratorApplications(ctx: SimContext, req: ApiRequest): 
 }
 
 /** A List request's paging and order, validated as the IS does: `limit` above 1000 is an error, 0 means 100; `page` 0 means 1. */
-function listParams(query: URLSearchParams, orders: ReadonlySet<string>): { limit: number; page: number; order: string } {
+export function listParams(query: URLSearchParams, orders: ReadonlySet<string>): { limit: number; page: number; order: string } {
   const limit = uintParam(query, 'limit');
   if (limit > 1000) throw validation('limit', 'value must be less than or equal to 1000');
   const page = Math.max(1, uintParam(query, 'page'));

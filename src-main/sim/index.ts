@@ -10,6 +10,8 @@ import type { SimContext } from './context.js';
 import { DevAddrAllocator } from './dev-addr.js';
 import { EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
+import { gatewaySimulator, setUserGatewayRights } from './gateway-sim.js';
+import { GatewayStore } from './gateway-store.js';
 import { clone, getPath } from './json-path.js';
 import { RateLimiter } from './rate-limit.js';
 import { Seeder } from './seed.js';
@@ -45,6 +47,20 @@ export type {
   UserApiKeyOptions,
 } from './types.js';
 export { type Air, type AirDeviceSpec, type AirDeviceView, airSpecsFromSimulator, startAir } from './air.js';
+export type {
+  ControlledGateway,
+  GatewayApiKeyView,
+  GatewayController,
+  GatewayOwner,
+  GatewaySeed,
+  GatewaySimulator,
+  StationKind,
+  StationSpec,
+  StationView,
+  Stations,
+} from './gateway-types.js';
+export { createGatewayController } from './gateway-controller.js';
+export { startStations } from './stations.js';
 
 const ROUTE_NAMES: RouteName[] = [
   'auth_info', 'app.get', 'app.rights', 'app.list', 'is.list', 'is.get', 'is.create', 'is.update', 'is.delete',
@@ -59,6 +75,9 @@ const ROUTE_NAMES: RouteName[] = [
   'as.packages.list', 'as.packages.associations.list', 'as.packages.associations.get', 'as.packages.associations.set',
   'as.packages.associations.delete', 'as.packages.defaults.list', 'as.packages.defaults.get', 'as.packages.defaults.set',
   'as.packages.defaults.delete',
+  'gtw.list', 'gtw.list.user', 'gtw.list.organization', 'gtw.get', 'gtw.create', 'gtw.update', 'gtw.delete', 'gtw.rights',
+  'gtw.api_keys.list', 'gtw.api_keys.get', 'gtw.api_keys.create', 'gtw.api_keys.update', 'gtw.api_keys.delete', 'gtw.collaborators.list',
+  'gs.connection_stats', 'gs.connection_stats.batch', 'gcls.claim', 'gcls.info', 'gcls.unclaim',
 ];
 const APP_ID = /^[a-z0-9](?:[-]?[a-z0-9]){2,}$/;
 /** The pattern of Application.*_server_address (api/ttn/lorawan/v3/application.proto): host[:port], or empty. */
@@ -93,6 +112,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     joinObservers: new Set(),
     integrations: new IntegrationStore(),
     config: simConfig(opts),
+    gateways: new GatewayStore(),
+    deploymentUrl: '',
+    clusterPort: 0,
   };
   const faults = new FaultInjector(random);
   if (opts.faults) faults.set(opts.faults);
@@ -109,7 +131,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   resetCounters();
 
   const join = (app: string, dev: string, joinOpts?: JoinOptions) => simulateJoin(ctx, app, dev, joinOpts);
-  const uplink = (app: string, dev: string) => simulateUplink(ctx, app, dev);
+  const uplink = (app: string, dev: string, gatewayIds?: string[]) => simulateUplink(ctx, app, dev, gatewayIds);
   const common = {
     ctx, faults, counters, adminRoutes: opts.adminRoutes ?? false, join, uplink,
     downlinkPerDevice: opts.downlinkRateLimitPerDevice ?? false,
@@ -145,10 +167,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     throw err;
   }
   ctx.clusterHost = opts.clusterHost ?? `127.0.0.1:${clusterPort}`;
+  ctx.clusterPort = clusterPort;
+  ctx.deploymentUrl = `http://127.0.0.1:${port}`;
   const seeder = new Seeder(ctx);
   let closed: Promise<void> | undefined;
 
   const sim: Simulator = {
+    ...gatewaySimulator(ctx),
     url: `http://127.0.0.1:${port}`,
     port,
     clusterUrl: `http://127.0.0.1:${clusterPort}`,
@@ -183,7 +208,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       return ctx.keys.create(applicationId, rights, keyOpts.id);
     },
     createUserApiKey(userId, userOpts) {
-      return ctx.keys.createUserKey(userId, userOpts);
+      const { gateways, ...rest } = userOpts;
+      for (const id of Object.keys(gateways ?? {})) if (!ctx.gateways.get(id)) throw new Error(`unknown gateway ${id}`);
+      const key = ctx.keys.createUserKey(userId, rest);
+      setUserGatewayRights(ctx, userId, gateways);
+      return key;
     },
     seedDevices(applicationId, count, seedOpts) {
       return seeder.seed(applicationId, count, seedOpts);
@@ -223,8 +252,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     simulateJoin(applicationId, deviceId, joinOpts = {}) {
       return join(applicationId, deviceId, joinOpts);
     },
-    simulateUplink(applicationId, deviceId) {
-      return uplink(applicationId, deviceId);
+    simulateUplink(applicationId, deviceId, uplinkOpts) {
+      return uplink(applicationId, deviceId, uplinkOpts?.gatewayIds);
     },
     deviceState(applicationId, deviceId) {
       const app = ctx.store.app(applicationId);

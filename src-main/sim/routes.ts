@@ -7,6 +7,7 @@ import { listDownlinks, pushDownlinks, replaceDownlinks } from './handlers-downl
 import { authInfo, createDevice, deleteDevice, getApplication, getDevice, listApplications, listDevices, listRights, updateDevice } from './handlers-is.js';
 import { updateApplication } from './handlers-app-registry.js';
 import { generateDevAddr, streamEvents } from './handlers-misc.js';
+import { gatewayEntity, gatewayTable } from './routes-gateways.js';
 import { integrationEntity, integrationTable } from './routes-integrations.js';
 import type { RouteName } from './types.js';
 
@@ -43,6 +44,8 @@ function table(segments: readonly string[]): { methods: MethodTable; params: Api
   // Application settings (link, webhooks, pub/subs, packages) and application create.
   const integrations = integrationTable(segments);
   if (integrations) return integrations;
+  const gateways = gatewayTable(segments);
+  if (gateways) return gateways;
   if (n === 1 && a === 'auth_info') return { methods: { GET: r('auth_info', 'EntityAccess.AuthInfo', authInfo) }, params: {}, role: 'is' };
   if (n === 1 && a === 'events') {
     return { methods: { POST: { ...r('events', 'Events.Stream', streamEvents), stream: true } }, params: {}, role: 'both' };
@@ -172,7 +175,7 @@ export function rateLimitEntity(route: Route, body: unknown, opts: { downlinkPer
       return `end device:${app ?? ''}.${device ?? ''}`;
     }
     default:
-      return integrationEntity(route.rpc, route.params, body) ?? '';
+      return integrationEntity(route.rpc, route.params, body) ?? gatewayEntity(route.rpc, route.params, body) ?? '';
   }
 }
 

@@ -1,5 +1,6 @@
 // The deployment configuration the simulated servers read (AS and IS config
 // options of The Things Stack that change API answers), from SimulatorOptions.
+import type { GatewayController } from './gateway-types.js';
 import type { PubSubProviderStatus, SimulatorOptions } from './types.js';
 
 export interface SimConfig {
@@ -13,6 +14,14 @@ export interface SimConfig {
   tenantId?: string;
   /** Cloud plan limit on applications (tenant_entity_limit); absent: unlimited. */
   maxApplications?: number;
+  /** Cloud plan limit on gateways (tenant_entity_limit); absent: unlimited. */
+  maxGateways?: number;
+  /** IS `user-rights.create-gateways` (pkg/identityserver/config.go, default true). */
+  userRightsCreateGateways: boolean;
+  /** CUPS `allow-cups-uri-update` (pkg/basicstation/cups/config.go, default false). */
+  allowCupsUriUpdate: boolean;
+  /** The Gateway Claiming Server's upstream (The Things Gateway Controller), if configured. */
+  gatewayController?: GatewayController;
 }
 
 export const DEFAULT_FORMATTER_MAX_PARAMETER_LENGTH = 40960;
@@ -22,6 +31,9 @@ export function simConfig(opts: SimulatorOptions): SimConfig {
   if (!Number.isInteger(max) || max < 0) throw new Error('formatterMaxParameterLength must be a non-negative integer');
   if (opts.maxApplications !== undefined && !(Number.isInteger(opts.maxApplications) && opts.maxApplications >= 0)) {
     throw new Error('maxApplications must be a non-negative integer');
+  }
+  if (opts.maxGateways !== undefined && !(Number.isInteger(opts.maxGateways) && opts.maxGateways >= 0)) {
+    throw new Error('maxGateways must be a non-negative integer');
   }
   if (opts.tenantId !== undefined && !/^[a-z0-9](?:[-]?[a-z0-9]){2,}$/.test(opts.tenantId)) throw new Error(`invalid tenant id ${opts.tenantId}`);
   return {
@@ -33,6 +45,10 @@ export function simConfig(opts: SimulatorOptions): SimConfig {
     },
     tenantId: opts.tenantId,
     maxApplications: opts.maxApplications,
+    maxGateways: opts.maxGateways,
+    userRightsCreateGateways: opts.userRightsCreateGateways ?? true,
+    allowCupsUriUpdate: opts.allowCupsUriUpdate ?? false,
+    gatewayController: opts.gatewayController,
   };
 }
 

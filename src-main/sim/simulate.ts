@@ -258,7 +258,27 @@ export function simulateJoin(ctx: SimContext, applicationId: string, deviceId: s
   return { accepted: true, devAddr, devNonce, joinNonce };
 }
 
-export function simulateUplink(ctx: SimContext, applicationId: string, deviceId: string): UplinkResult {
+/** pkg/networkserver/grpc_gsns.go recentUplinkCount: the window of mac_state.recent_uplinks. */
+export const RECENT_UPLINK_COUNT = 20;
+
+/**
+ * The NS's record of an uplink in mac_state.recent_uplinks (grpc_gsns.go appendRecentUplink with
+ * toMACStateRxMetadata: per gateway its gateway_ids, the RSSI/SNR; Packet Broker and relay stay
+ * empty), the oldest dropped beyond the window.
+ */
+function recordRecentUplink(ctx: SimContext, ns: JsonObject, gatewayIds: readonly string[], receivedAt: string, correlationIds: string[]): void {
+  const rxMetadata = gatewayIds.map((id) => {
+    const eui = getPath(ctx.gateways.get(id)?.record, 'ids.eui');
+    return { gateway_ids: { gateway_id: id, ...(typeof eui === 'string' ? { eui } : {}) }, channel_rssi: -42, snr: 9.5 };
+  });
+  if (!isObject(ns.mac_state)) ns.mac_state = {};
+  const state = ns.mac_state as JsonObject;
+  const recent = Array.isArray(state.recent_uplinks) ? state.recent_uplinks : [];
+  recent.push({ received_at: receivedAt, ...(rxMetadata.length > 0 ? { rx_metadata: rxMetadata } : {}), correlation_ids: correlationIds });
+  state.recent_uplinks = recent.slice(-RECENT_UPLINK_COUNT);
+}
+
+export function simulateUplink(ctx: SimContext, applicationId: string, deviceId: string, gatewayIds?: readonly string[]): UplinkResult {
   const app = ctx.store.app(applicationId);
   const is = app?.is.get(deviceId);
   if (!app || !is) return { delivered: false, reason: 'device_not_found' };
@@ -277,6 +297,7 @@ export function simulateUplink(ctx: SimContext, applicationId: string, deviceId:
   app.orderCache.clear();
   const ref = { ...refOf(applicationId, deviceId, is), devAddr };
   const correlationIds = [`ns:uplink:${ulid()}`, `gs:uplink:${ulid()}`];
+  if (gatewayIds) recordRecentUplink(ctx, ns, gatewayIds, now, correlationIds);
   ctx.bus.publish('ns.up.data.process', ref, { data: () => uplinkMessage(devAddr, fCnt, now), correlationIds });
   const as = app.as.get(deviceId);
   if (!as || !isObject(as.session)) {

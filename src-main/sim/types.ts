@@ -1,5 +1,6 @@
 // Public types of the simulated The Things Stack. Others code against these:
 // change them only together with the lead.
+import type { GatewayController, GatewaySimulator } from './gateway-types.js';
 
 /** A right of api/ttn/lorawan/v3/rights.proto, e.g. 'RIGHT_APPLICATION_DEVICES_READ'. */
 export type Right = string;
@@ -54,6 +55,8 @@ export interface UserApiKeyOptions {
   emailValidated?: boolean;
   /** Collaborator rights of the user per application id. */
   applications?: Record<string, Right[]>;
+  /** Collaborator rights of the user per gateway id (the gateway must exist). */
+  gateways?: Record<string, Right[]>;
 }
 
 export interface SimulatorOptions {
@@ -91,6 +94,14 @@ export interface SimulatorOptions {
   tenantId?: string;
   /** Cloud plan limit on applications: creating one more answers `tenant_entity_limit`. Absent: unlimited. */
   maxApplications?: number;
+  /** Cloud plan limit on gateways: creating one more answers `tenant_entity_limit`. Absent: unlimited. */
+  maxGateways?: number;
+  /** IS `user-rights.create-gateways` (default true); false: only admins create gateways under a user. */
+  userRightsCreateGateways?: boolean;
+  /** The Gateway Claiming Server's upstream; absent: no EUI supports claiming. */
+  gatewayController?: GatewayController;
+  /** CUPS `allow-cups-uri-update` (default false): a gateway's `target_cups_uri` moves its station. */
+  allowCupsUriUpdate?: boolean;
 }
 
 /** A pub/sub provider's status in the AS configuration (`enabled`, `warning`, `disabled`). */
@@ -156,7 +167,26 @@ export type RouteName =
   | 'as.packages.defaults.list'
   | 'as.packages.defaults.get'
   | 'as.packages.defaults.set'
-  | 'as.packages.defaults.delete';
+  | 'as.packages.defaults.delete'
+  | 'gtw.list'
+  | 'gtw.list.user'
+  | 'gtw.list.organization'
+  | 'gtw.get'
+  | 'gtw.create'
+  | 'gtw.update'
+  | 'gtw.delete'
+  | 'gtw.rights'
+  | 'gtw.api_keys.list'
+  | 'gtw.api_keys.get'
+  | 'gtw.api_keys.create'
+  | 'gtw.api_keys.update'
+  | 'gtw.api_keys.delete'
+  | 'gtw.collaborators.list'
+  | 'gs.connection_stats'
+  | 'gs.connection_stats.batch'
+  | 'gcls.claim'
+  | 'gcls.info'
+  | 'gcls.unclaim';
 
 // The brief's contract types the parts loosely, for assertions in tests.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -222,7 +252,7 @@ export interface SeedOptions {
   modelShare?: number;
 }
 
-export interface Simulator {
+export interface Simulator extends GatewaySimulator {
   /** 'http://127.0.0.1:<port>': the Identity Server base URL; the API lives under `${url}/api/v3`. */
   readonly url: string;
   readonly port: number;
@@ -250,7 +280,11 @@ export interface Simulator {
     deviceId: string,
     opts?: { appKey?: string; key?: string; devNonce?: number; deviceLastJoinNonce?: number },
   ): JoinResult;
-  simulateUplink(applicationId: string, deviceId: string): UplinkResult;
+  /**
+   * An uplink; `gatewayIds` are the gateways that heard it (the NS records them in
+   * `mac_state.recent_uplinks`; without them nothing is recorded there).
+   */
+  simulateUplink(applicationId: string, deviceId: string, opts?: { gatewayIds?: string[] }): UplinkResult;
   /**
    * What the physical device holds, as programmed (read from this deployment's Join
    * Server): the root key it signs its joins with, and its nonce memory. Undefined when the

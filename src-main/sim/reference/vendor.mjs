@@ -26,6 +26,10 @@ const SERVICES = [
   'ApplicationPubSubRegistry',
   'ApplicationPackageRegistry',
   'ApplicationAccess',
+  'GatewayRegistry',
+  'GatewayAccess',
+  'Gs',
+  'GatewayClaimingServer',
 ];
 
 const api = JSON.parse(await readFile(path.join(source, 'api-definition.json'), 'utf8'));

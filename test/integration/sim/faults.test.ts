@@ -38,7 +38,7 @@ describe('server basics', () => {
 
   it('answers unknown routes 404 and wrong methods 405', async () => {
     const { s, key } = await setup();
-    expect((await call(s, key, 'GET', '/gateways')).status).toBe(404);
+    expect((await call(s, key, 'GET', '/clients')).status).toBe(404);
     expect((await call(s, key, 'PATCH', '/applications/app/devices/x')).status).toBe(405);
     expect((await fetch(`${s.url}/`)).status).toBe(404);
   });

@@ -49,7 +49,7 @@ describe('IS and cluster on separate hosts', () => {
   it('answers a route of the other role like an unknown route', async () => {
     const { s, key } = await setup();
     s.seedDevices('app', 1, { seed: 1, mix: 'otaa' });
-    const unknown = await callAt(s.url, key, 'GET', '/gateways');
+    const unknown = await callAt(s.url, key, 'GET', '/clients');
     expect(unknown.status).toBe(404);
     for (const [base, path] of [
       [s.url, '/ns/applications/app/devices/dev-00001'],
