@@ -8,6 +8,7 @@ import { runSim } from './cli/commands/sim.js';
 import { runDemo } from './cli/commands/demo.js';
 import { checkRunArrivals } from './cli/commands/arrivals.js';
 import { appPlan } from './cli/commands/app-plan.js';
+import { gatewaysCommand } from './cli/commands/gateways.js';
 import { StackError } from './stack/errors.js';
 import { DeviceCreateError } from './stack/device-writer.js';
 import { redact } from './logging/redact.js';
@@ -28,6 +29,11 @@ Commands:
   export    Write a devices.json of source devices:  export --source URL --source-app APP --all --out FILE [--with-session]
   import    Create the devices of a devices.json on a target: import --file FILE --target URL --target-app APP
   sim       Run a simulated The Things Stack on 127.0.0.1: sim [--port P] [--devices N] [--admin] [--separate-cluster]
+  gateways  Move gateways (Basic Station CUPS re-pointing, LNS files, UDP sheets, claiming):
+              gateways plan|migrate --source … --target … --gateways a,b | --all [--target-owner user:ID|org:ID]
+                [--gateway-kind ID=cups|ttig|lns|udp|claimable] [--owner-tokens FILE.json] [--gateway-wait S]
+              gateways resume|status --run-dir DIR     gateways rollback --run-dir DIR --gateways a,b | --all
+              gateways sheet --run-dir DIR --out FILE  (tc.uri/tc.key and server addresses: may hold keys)
   demo      Migrate N simulated devices between two simulators: demo [--devices N] [--separate-cluster]
             (--separate-cluster: the Identity Server and the cluster on two hosts, as on nam1 and au1)
 
@@ -55,6 +61,10 @@ The application (before the devices, in the same run):
   --webhook-downlink-keys create|leave-empty   a new target key per webhook (default create)
   --overwrite-app-items KEY,KEY   replace these items where the target has them differently
 
+Gateways in the same run (ABP devices keeping their session move once their gateway is on the target):
+  --move-gateways ID,ID | served   (served: those that heard the plan's ABP keep-session devices)
+  --target-owner user:ID | org:ID  --gateway-wait SECONDS (default 900)
+
 Re-join triggers (OTAA; a downlink on the source before it is quieted):
   --trigger-rejoin      each device gets the command of its model from the library
                         (built-ins, the app's saved commands, or --trigger-library FILE)
@@ -81,7 +91,9 @@ async function main(argv: string[]): Promise<number> {
     case 'demo': return runDemo(flags, out, flags.devices);
     case 'arrivals': return checkRunArrivals(flags);
     case 'app-plan': return appPlan(flags, out);
-    default: throw new UsageError(`unknown command "${command}"`);
+    case 'gateways': throw new UsageError('gateways needs a command: plan, migrate, resume, status, rollback or sheet');
+    default:
+      if (command.startsWith('gateways ')) return gatewaysCommand(command.slice('gateways '.length), flags); throw new UsageError(`unknown command "${command}"`);
   }
 }
 

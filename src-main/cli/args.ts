@@ -5,6 +5,7 @@ import { connectionTargetSchema, type ConnectionTarget } from '../stack/connecti
 import { migrationOptionsSchema, type MigrationOptions } from '../migration/options.js';
 import { CONCURRENCY_RANGE } from '../migration/run-dir.js';
 import { ID_PATTERN } from '../stack/schemas.js';
+import { gatewayOptionsSchema } from '../gateways/schema.js';
 import type { z } from 'zod';
 import type { triggerOptionsSchema } from '../triggers/commands.js';
 import type { applicationOptionsSchema } from '../application/options.js';
@@ -32,6 +33,8 @@ export const FLAGS = {
   'trigger-payload': { type: 'string' }, 'trigger-wait': { type: 'string' }, 'trigger-library': { type: 'string' },
   'with-application': { type: 'boolean' }, 'create-target-app': { type: 'string' }, 'webhook-downlink-keys': { type: 'string' },
   'overwrite-app-items': { type: 'string' },
+  gateways: { type: 'string' }, 'target-owner': { type: 'string' }, 'gateway-kind': { type: 'string', multiple: true },
+  'gateway-wait': { type: 'string' }, 'owner-tokens': { type: 'string' }, 'poll-ms': { type: 'string' }, 'move-gateways': { type: 'string' },
 } as const;
 
 export type Flags = ReturnType<typeof parse>['values'];
@@ -42,10 +45,11 @@ const COMMON = ['json', 'help'] as const;
 const RUN = ['otaa-source-action', 'abp-mode', 'downlinks-off', 'id-prefix', 'generate-keys', 'dry-run', 'concurrency', 'max-rate', 'run-dir', 'wait-joins', 'ca', 'insecure-http'] as const;
 const TRIGGER = ['trigger-rejoin', 'trigger-command', 'trigger-fport', 'trigger-payload', 'trigger-wait', 'trigger-library'] as const;
 const APPLICATION = ['with-application', 'create-target-app', 'webhook-downlink-keys', 'overwrite-app-items'] as const;
+const WITH_GATEWAYS = ['move-gateways', 'target-owner', 'gateway-wait'] as const;
 /** The flags each command uses. A flag given to a command that would ignore it is a usage error. */
 const COMMAND_FLAGS: Record<string, readonly FlagName[]> = {
-  plan: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER, ...APPLICATION],
-  migrate: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER, ...APPLICATION],
+  plan: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER, ...APPLICATION, ...WITH_GATEWAYS],
+  migrate: [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', ...RUN, ...TRIGGER, ...APPLICATION, ...WITH_GATEWAYS],
   'app-plan': [...COMMON, ...side('source'), ...side('target'), 'devices', 'all', 'ca', 'insecure-http', ...APPLICATION],
   import: [...COMMON, ...side('target'), 'file', ...RUN],
   // The run folder holds the deployments, options and rate cap; the keys come from the environment or a saved connection.
@@ -55,6 +59,12 @@ const COMMAND_FLAGS: Record<string, readonly FlagName[]> = {
   sim: [...COMMON, 'port', 'devices', 'app', 'latency-ms', 'rate-limit', 'error-rate', 'drop-rate', 'admin', 'seed', 'separate-cluster'],
   demo: [...COMMON, 'devices', 'separate-cluster', 'run-dir'],
   arrivals: [...COMMON, 'run-dir', 'source-connection', 'target-connection', 'insecure-http'],
+  'gateways plan': [...COMMON, ...side('source'), ...side('target'), 'gateways', 'all', 'target-owner', 'gateway-kind', 'gateway-wait', 'owner-tokens', 'ca', 'insecure-http'],
+  'gateways migrate': [...COMMON, ...side('source'), ...side('target'), 'gateways', 'all', 'target-owner', 'gateway-kind', 'gateway-wait', 'owner-tokens', 'ca', 'insecure-http', 'run-dir', 'dry-run', 'poll-ms'],
+  'gateways resume': [...COMMON, 'run-dir', 'source-connection', 'target-connection', 'owner-tokens', 'insecure-http', 'poll-ms'],
+  'gateways status': [...COMMON, 'run-dir', 'target-connection', 'insecure-http'],
+  'gateways rollback': [...COMMON, 'run-dir', 'source-connection', 'target-connection', 'gateways', 'all', 'insecure-http'],
+  'gateways sheet': [...COMMON, 'run-dir', 'out'],
 };
 const KNOWN = new Set(Object.values(COMMAND_FLAGS).flat());
 
@@ -72,8 +82,11 @@ function parse(argv: string[]) {
 export function parseCommandLine(argv: string[]): { command: string | undefined; flags: Flags } {
   try {
     const { values, positionals } = parse(argv);
-    if (positionals.length > 1) throw new UsageError(`unexpected argument "${positionals[1]}"`);
-    return { command: positionals[0], flags: values };
+    // One command, or "gateways <subcommand>".
+    const command = positionals[0] === 'gateways' && positionals[1] ? `gateways ${positionals[1]}` : positionals[0];
+    const max = positionals[0] === 'gateways' ? 2 : 1;
+    if (positionals.length > max) throw new UsageError(`unexpected argument "${positionals[max]}"`);
+    return { command, flags: values };
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(err instanceof Error ? err.message : String(err));
@@ -126,7 +139,7 @@ export function apiKeyFor(side: 'source' | 'target', env = process.env): string 
   return key;
 }
 
-export function requireFlag(flags: Flags, name: 'source-app' | 'target-app' | 'run-dir' | 'out' | 'file'): string {
+export function requireFlag(flags: Flags, name: 'source-app' | 'target-app' | 'run-dir' | 'out' | 'file' | 'gateways'): string {
   const v = flags[name];
   if (!v) throw new UsageError(`--${name} is required`);
   return v;
@@ -151,9 +164,34 @@ export function applicationFromFlags(flags: Flags): z.input<typeof applicationOp
   };
 }
 
+/** --move-gateways ID,ID (or "served": those that served the plan's ABP keep-session devices) with --target-owner, --gateway-wait. */
+export function gatewaysFromFlags(flags: Flags, served?: string[]): MigrationOptions['gateways'] | undefined {
+  const v = flags['move-gateways'];
+  if (v === undefined) {
+    const given = ['target-owner', 'gateway-wait'].filter((f) => flags[f as keyof Flags] !== undefined);
+    if (given.length > 0) throw new UsageError(`${given.map((f) => `--${f}`).join(', ')} need${given.length === 1 ? 's' : ''} --move-gateways`);
+    return undefined;
+  }
+  const ids = v === 'served' ? served ?? [] : v.split(',').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) return undefined;
+  const owner = flags['target-owner'];
+  const m = owner === undefined ? undefined : /^(user|org):([a-z0-9](?:-?[a-z0-9])+)$/.exec(owner);
+  if (owner !== undefined && !m) throw new UsageError('--target-owner must be user:ID or org:ID');
+  const wait = intFlag('gateway-wait', flags['gateway-wait'], 0, 86_400);
+  return {
+    ids,
+    options: gatewayOptionsSchema.parse({
+      ...(m ? { targetOwner: { kind: m[1] === 'user' ? 'user' : 'organization', id: m[2] } } : {}),
+      ...(wait !== undefined ? { waitSeconds: wait } : {}),
+    }),
+  };
+}
+
 export function optionsFromFlags(flags: Flags, trigger?: TriggerOptionsInput): MigrationOptions {
   const application = applicationFromFlags(flags);
+  const gateways = flags['move-gateways'] === 'served' ? undefined : gatewaysFromFlags(flags);
   const parsed = migrationOptionsSchema.safeParse({
+    ...(gateways ? { gateways } : {}),
     ...(trigger ? { trigger } : {}),
     ...(application ? { application } : {}),
     otaaSourceAction: flags['otaa-source-action'],

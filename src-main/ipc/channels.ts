@@ -13,10 +13,11 @@ export const INVOKE_CHANNELS = [
   'run:history', 'arrivals:check', 'arrivals:save', 'arrivals:trigger-again',
   'triggers:list', 'triggers:save', 'triggers:export', 'triggers:import',
   'report:save', 'sheet:save', 'update-sheet:get', 'update-sheet:save',
+  'gateways:list', 'gateways:plan', 'gateways:start', 'gateways:status', 'gateways:sheet-save', 'gateways:rollback', 'gateways:runs',
   'demo:start', 'demo:stop',
 ] as const satisfies readonly InvokeChannel[];
 
-export const EVENT_CHANNELS = ['devices:page', 'run:progress'] as const satisfies readonly EventChannel[];
+export const EVENT_CHANNELS = ['devices:page', 'run:progress', 'gateways:progress'] as const satisfies readonly EventChannel[];
 
 type Missing<All, Listed> = Exclude<All, Listed>;
 // Each line is an error when a channel of the contract is missing from the lists above.

@@ -7,6 +7,7 @@ import { migrationOptionsSchema } from '../migration/options.js';
 import { progressEventSchema } from '../migration/progress.js';
 import { triggerCommandSchema } from '../triggers/commands.js';
 import { arrivalsReportSchema } from '../arrivals/schema.js';
+import { gatewayIdSchema, gatewayOptionsSchema, gatewayPlanSchema, gatewayRowSchema, gatewayRunStatusSchema, gatewayStatusSchema } from '../gateways/schema.js';
 
 export const IPC_CONTRACT_VERSION = 1;
 
@@ -78,6 +79,8 @@ export const devicePlanViewSchema = z.object({
    * the device does not join (ABP, multicast).
    */
   trigger: z.object({ name: z.string(), fPort: z.number(), payloadHex: z.string() }).nullable().optional(),
+  /** ABP keeping its session: the source gateways that heard it lately (its uplinks need them on the target). */
+  servingGateways: z.array(z.string()).optional(),
 });
 /** The application section of a plan (application/plan.ts), secrets masked. */
 export const applicationPlanViewSchema = z.object({
@@ -99,6 +102,10 @@ export const planViewSchema = z.object({
   devices: z.array(devicePlanViewSchema),
   /** With options.application: the application's settings, item by item. */
   application: applicationPlanViewSchema.optional(),
+  /** With options.gateways: the gateways moved first in the same run (ABP devices that keep their session wait for them). */
+  gateways: gatewayPlanSchema.optional(),
+  /** Gateways that serve the plan's ABP keep-session devices: offered to move in the same run. */
+  suggestedGateways: z.array(z.string()).optional(),
   counts: z.object({
     ready: z.number(), blocked: z.number(), alreadyMigrated: z.number(), otaa: z.number(), abp: z.number(),
     /** With a trigger plan: ready devices that get a command, and those with none known. */
@@ -203,6 +210,31 @@ export const invokeChannels = {
   'update-sheet:get': { request: z.object({ runId: id }), response: z.object({ markdown: z.string() }) },
   'update-sheet:save': { request: z.object({ runId: id }), response: saved },
   'devices:export': { request: ref.extend({ deviceIds: z.array(deviceId).min(1).max(100_000), withSession: z.boolean() }), response: saved },
+  /** The gateways a connection's key can see (a user or organization key; an application key sees none: `problem` says so). */
+  'gateways:list': { request: z.object({ connectionId: id }), response: z.object({ gateways: z.array(gatewayRowSchema), problem: z.string().optional() }) },
+  'gateways:plan': {
+    request: z.object({
+      source: id, target: id, gatewayIds: z.array(gatewayIdSchema).min(1).max(10_000), options: gatewayOptionsSchema,
+      /** Counts, per gateway, the devices of this source application it served lately. */
+      sourceApplicationId: appId.optional(),
+    }),
+    response: z.object({ planId: id, plan: gatewayPlanSchema }),
+  },
+  /** Runs a gateway plan; owner tokens (claimable gateways) go in and are never stored or sent back. */
+  'gateways:start': {
+    request: z.object({ planId: id, ownerTokens: z.record(gatewayIdSchema, z.string().min(1).max(512)).optional() }),
+    response: z.object({ runId: id, runDir: z.string() }),
+  },
+  /** Where each gateway of a run stands; reads the target's connection stats of those still waiting. */
+  'gateways:status': { request: z.object({ runId: id }), response: z.object({ status: gatewayRunStatusSchema }) },
+  /** Saves the run's gateway sheet (server addresses; tc.uri and tc.key for LNS-only stations: it holds keys). */
+  'gateways:sheet-save': { request: z.object({ runId: id }), response: saved },
+  /** Puts the source gateways back exactly as they were and revokes the target keys the run made. */
+  'gateways:rollback': {
+    request: z.object({ runId: id, gatewayIds: z.array(gatewayIdSchema).min(1).max(10_000) }),
+    response: z.object({ restored: z.array(z.string()), failed: z.array(z.object({ id: z.string(), error: z.string() })) }),
+  },
+  'gateways:runs': { request: empty, response: z.object({ runs: z.array(z.object({ runId: id, runDir: z.string(), createdAt: z.string(), total: z.number(), finished: z.boolean() })) }) },
   'demo:start': {
     request: z.object({ devices: z.number().int().min(1).max(50_000).optional() }),
     response: z.object({ source: connectionInfoSchema, target: connectionInfoSchema, sourceApplicationId: z.string(), targetApplicationId: z.string() }),
@@ -214,6 +246,7 @@ export const invokeChannels = {
 export const eventChannels = {
   'devices:page': z.object({ listId: id, total: z.number(), offset: z.number(), devices: z.array(deviceRowSchema), done: z.boolean(), error: z.string().optional() }),
   'run:progress': z.object({ runId: id, event: progressEventSchema }),
+  'gateways:progress': z.object({ runId: id, gateway: gatewayStatusSchema }),
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

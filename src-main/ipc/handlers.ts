@@ -18,6 +18,7 @@ import { reportHandlers } from './reports.js';
 import { DemoWorkspaceHolder, demoHandlers } from './demo.js';
 import { triggerHandlers } from './triggers.js';
 import { arrivalHandlers } from './arrivals.js';
+import { gatewayHandlers } from './gateways.js';
 
 export interface HandlerDeps {
   userDataDir: string;
@@ -85,6 +86,7 @@ export function createIpcHandlers(given: HandlerDeps): { handlers: Handlers; dis
     ...demoHandlers(ctx),
     ...triggerHandlers(ctx),
     ...arrivalHandlers(ctx),
+    ...gatewayHandlers(ctx),
   };
   let disposed: Promise<void> | undefined;
   return {

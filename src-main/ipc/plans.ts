@@ -74,7 +74,12 @@ export function planView(planId: string, plan: Plan): PlanView {
       ...(d.devEui ? { devEui: d.devEui } : {}), ...(d.activation ? { activation: d.activation } : {}),
       ...(d.lorawanVersion ? { lorawanVersion: d.lorawanVersion } : {}), ...(d.frequencyPlanId ? { frequencyPlanId: d.frequencyPlanId } : {}),
       ...(d.trigger !== undefined ? { trigger: d.trigger && { name: d.trigger.name, fPort: d.trigger.fPort, payloadHex: d.trigger.payloadHex } } : {}),
+      ...(d.servingGateways ? { servingGateways: d.servingGateways } : {}),
     })),
+    ...(plan.suggestedGateways ? { suggestedGateways: plan.suggestedGateways } : {}),
+    ...(plan.gateways ? {
+      gateways: { ...plan.gateways, gateways: plan.gateways.gateways.map((g) => ({ ...g, blockers: safeIssues(g.blockers), warnings: safeIssues(g.warnings) })) },
+    } : {}),
   };
 }
 

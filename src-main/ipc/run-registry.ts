@@ -1,6 +1,7 @@
 // The runs the app knows: those running or watched in this session (in memory), and the
 // run folders under <userData>/runs. Each app run folder holds, next to run.json, the ids of
 // the connections it uses (app-run.json) — never a key: keys come from the keychain.
+import { GatewaySecrets } from '../gateways/secrets.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -87,6 +88,7 @@ export class ActiveRun {
     const { deps, log, hooks } = this.env;
     const { run, finished } = startRun({
       runDir: this.runDir, manifest: this.manifest, sides, watchJoins: true, resuming,
+      gatewaySecrets: (runId) => new GatewaySecrets(deps.secrets, runId),
       onEvent: (e) => {
         if (e.type === 'run' && (e.state === 'finished' || e.state === 'cancelled')) this.ended = true;
         deps.emit('run:progress', { runId: this.runId, event: redactEvent(e) });

@@ -1,5 +1,6 @@
 // run:start/pause/resume/cancel/retry-failed/retire. A run starts from a plan of this
 // session; its progress goes to the renderer as run:progress events.
+import { gatewaysOfRun } from '../migration/planner.js';
 import { runFiles } from '../migration/run-dir.js';
 import { retireReprogrammed } from '../migration/retire.js';
 import { targetDeviceId } from '../migration/options.js';
@@ -35,7 +36,10 @@ export function runHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       try {
         ctx.plans.take(planId); // a plan runs once: a second start would find its devices moved
         const { runId, runDir, manifest } = await runs.create({
-          manifest: { ...stored.manifestBase, options: plan.options, deviceIds: ready, blocked, alreadyOnTarget, ...(concurrency ? { concurrency } : {}) },
+          manifest: {
+            ...stored.manifestBase, options: plan.options, deviceIds: ready, blocked, alreadyOnTarget, ...(concurrency ? { concurrency } : {}),
+            ...(plan.gateways ? { gateways: gatewaysOfRun(plan) } : {}),
+          },
           side, plan, // the plan's device records have their keys redacted by the planner
         });
         const active = await runs.start({ runId, runDir, manifest, side, sides, hooks: side.demo ? ctx.demo.hooks(manifest) : undefined });

@@ -1,7 +1,7 @@
 // run:list-unfinished and run:resume-unfinished: after a crash or a quit in the middle of a
 // run, its folder (run.json + journal) says which devices are not done; the keys come from
 // the keychain through the connection ids kept next to run.json.
-import { readJournal, type DeviceJournalState, type StepName } from '../migration/journal.js';
+import { readJournal, STEP_NAMES, type DeviceJournalState, type StepName } from '../migration/journal.js';
 import { runFiles, type RunManifest } from '../migration/run-dir.js';
 import { arrivalState } from '../migration/pipeline.js';
 import type { DeviceState } from '../migration/progress.js';
@@ -18,7 +18,9 @@ const STATE_OF_STEP: Record<StepName, DeviceState> = {
   skipped: 'skipped', cancelled: 'cancelled', failed: 'failed',
   // Application records, never a device's: listed for completeness.
   'app-writing': 'queued', 'app-written': 'queued', 'app-failed': 'queued',
-};
+  // Gateway records ("@gw:…"), never a device's: likewise.
+  ...Object.fromEntries(STEP_NAMES.filter((s) => s.startsWith('gw-')).map((s) => [s, 'queued' as const])),
+} as Record<StepName, DeviceState>;
 /** Steps after which nothing is left to do for a device in this run. */
 const FINAL_STEPS: ReadonlySet<StepName> = new Set(['retired', 'joined', 'awaiting-reprogram', 'skipped', 'cancelled', 'failed']);
 

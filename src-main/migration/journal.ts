@@ -26,6 +26,21 @@ export const STEP_NAMES = [
   'app-writing', // about to create the target application, or write an item (a PUT: again is harmless)
   'app-written', // written and read back
   'app-failed', // with the server's words; the devices went on
+  // Records of gateways ("@gw:<source gateway id>"), gateways/run.ts:
+  'gw-creating', // about to create on the target (a POST: a lost answer is checked by reading)
+  'gw-created',
+  'gw-key-creating', // about to mint the target LNS key (named; an interrupted one is deleted and minted again)
+  'gw-key-stored', // the key is in the keychain (never in the journal)
+  'gw-repointing', // the source's old address and LNS key are saved: about to re-point the source
+  'gw-repointed', // the source's CUPS now sends the gateway to the target
+  'gw-claiming', // about to unclaim on the source and claim on the target
+  'gw-claimed',
+  'gw-sheet', // created on the target; the user re-points the gateway with the sheet
+  'gw-connected', // the target's Gateway Server has it
+  'gw-manual', // nothing automated: the steps by hand
+  'gw-skipped',
+  'gw-failed',
+  'gw-rolled-back', // the source gateway restored exactly, the target key revoked
 ] as const;
 export const stepNameSchema = z.enum(STEP_NAMES);
 export type StepName = z.infer<typeof stepNameSchema>;
@@ -55,6 +70,24 @@ export const deviceFactsSchema = z.object({
 });
 export type DeviceFacts = z.infer<typeof deviceFactsSchema>;
 
+/** What the journal keeps about a gateway: choices and what to restore, never a key. */
+export const gatewayFactsSchema = z.object({
+  targetId: z.string(),
+  kind: z.string(),
+  action: z.string(),
+  /** The name of the target LNS key the run mints (to find an interrupted one). */
+  keyName: z.string(),
+  keyId: z.string(),
+  /** The source's gateway_server_address before the re-point (null: unset); its LNS key is in the keychain. */
+  addressBefore: z.string().nullable(),
+  lnsSecretBefore: z.boolean(),
+  /** When the gateway was re-pointed (or its sheet made): the wait for its connection counts from it. */
+  since: z.number(),
+  connectedAt: z.string(),
+  protocol: z.string(),
+});
+export type GatewayFacts = z.infer<typeof gatewayFactsSchema>;
+
 export const journalRecordSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('header'), v: z.literal(1), runId: z.string(), createdAt: z.string(), run: z.record(z.string(), z.unknown()) }),
   z.object({
@@ -63,6 +96,7 @@ export const journalRecordSchema = z.discriminatedUnion('t', [
     s: stepNameSchema,
     at: z.number(),
     facts: deviceFactsSchema.partial().optional(),
+    gw: gatewayFactsSchema.partial().optional(),
     error: z.string().optional(),
     rolledBack: z.boolean().optional(),
     reason: z.string().optional(),
@@ -78,6 +112,8 @@ export interface DeviceJournalState {
   rolledBack?: boolean;
   reason?: string;
   history: { s: StepName; at: number }[];
+  /** Gateway records only. */
+  gw?: Partial<GatewayFacts>;
 }
 
 export class Journal {
@@ -213,7 +249,8 @@ export async function readJournal(path: string): Promise<{ header?: Extract<Jour
     state.step = r.s;
     state.history.push({ s: r.s, at: r.at });
     if (r.facts) Object.assign(state.facts, r.facts);
-    state.error = r.s === 'failed' || r.s === 'app-failed' ? r.error : undefined;
+    if (r.gw) state.gw = { ...state.gw, ...r.gw };
+    state.error = r.s === 'failed' || r.s === 'app-failed' || r.s === 'gw-failed' ? r.error : undefined;
     state.rolledBack = r.s === 'failed' ? r.rolledBack : undefined;
     state.reason = r.reason ?? state.reason;
     devices.set(r.d, state);

@@ -1,5 +1,6 @@
 // The choices a person makes for a migration; one schema shared by the CLI, IPC and the runner.
 import { z } from 'zod';
+import { gatewayIdSchema, gatewayOptionsSchema } from '../gateways/schema.js';
 import { ID_PATTERN } from '../stack/schemas.js';
 import { triggerOptionsSchema } from '../triggers/commands.js';
 import { applicationOptionsSchema } from '../application/options.js';
@@ -32,6 +33,11 @@ export const migrationOptionsSchema = z.object({
   trigger: triggerOptionsSchema.optional(),
   /** Carry the application's settings (formatters, webhooks, pub/subs, packages) before the devices; absent: devices only. */
   application: applicationOptionsSchema.optional(),
+  /**
+   * Move these source gateways first, in the same run (the gateway plan's options); ABP devices
+   * that keep their session and were heard through them wait until they are connected to the target.
+   */
+  gateways: z.object({ ids: z.array(gatewayIdSchema).min(1).max(10_000), options: gatewayOptionsSchema }).optional(),
 });
 export type MigrationOptions = z.output<typeof migrationOptionsSchema>;
 export type MigrationOptionsInput = z.input<typeof migrationOptionsSchema>;

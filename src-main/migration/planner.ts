@@ -12,6 +12,9 @@ import { deletionStarted, type SourceSide } from './pipeline.js';
 import { mapLimit } from './concurrency.js';
 import { chooseTrigger, type TriggerCommand, type VersionIds } from '../triggers/commands.js';
 import { planApplication, targetApplicationExists, type ApplicationPlan } from '../application/plan.js';
+import { planGateways } from '../gateways/plan.js';
+import { servingGateways } from '../gateways/gate.js';
+import type { GatewayPlan } from '../gateways/schema.js';
 
 export interface DevicePlan {
   sourceId: string;
@@ -30,6 +33,8 @@ export interface DevicePlan {
   sourceChanges: string[];
   /** With a trigger plan: the command this device gets, or null when none is known (power-cycle it). */
   trigger?: TriggerCommand | null;
+  /** ABP keeping its session: the source gateways that heard it lately (they must serve it on the target). */
+  servingGateways?: string[];
 }
 
 export interface Plan {
@@ -42,6 +47,10 @@ export interface Plan {
   devices: DevicePlan[];
   /** With options.application: the application's settings, item by item. */
   application?: ApplicationPlan;
+  /** With options.gateways: the gateways moved first in the same run. */
+  gateways?: GatewayPlan;
+  /** Gateways that serve ABP devices keeping their session: offered to move in the same run. */
+  suggestedGateways?: string[];
   counts: { ready: number; blocked: number; alreadyMigrated: number; otaa: number; abp: number; triggerKnown?: number; triggerUnknown?: number };
 }
 
@@ -130,6 +139,19 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
     if (creating) warnings.push(issue('target-app-created', `The target application "${target.appId}" does not exist: the run creates it under ${options.application.createTarget!.kind} "${options.application.createTarget!.id}" first.`));
   }
 
+  const suggestedGateways = [...new Set(devices.filter((d) => d.status === 'ready').flatMap((d) => d.servingGateways ?? []))].sort();
+  let gateways: GatewayPlan | undefined;
+  if (options.gateways && source.kind === 'stack') {
+    const served = new Map<string, number>();
+    for (const d of devices) for (const g of d.servingGateways ?? []) served.set(g, (served.get(g) ?? 0) + 1);
+    gateways = await planGateways({ source: source.client, target: target.client, ids: options.gateways.ids, options: options.gateways.options, servedDevices: served, signal });
+    blockers.push(...gateways.blockers.map((b) => issue(`gateways-${b.code}`, `Gateways: ${b.message}`)));
+    for (const g of gateways.gateways) if (g.status === 'blocked') warnings.push(issue('gateway-blocked', `Gateway "${g.id}" cannot be moved: ${g.blockers.map((b) => b.message).join(' ')}`));
+    warnings.push(issue('packet-broker', gateways.packetBroker));
+  } else if (suggestedGateways.length > 0) {
+    warnings.push(issue('gateways-suggested', `ABP devices that keep their session were heard through ${suggestedGateways.length} gateway(s) (${suggestedGateways.slice(0, 5).join(', ')}${suggestedGateways.length > 5 ? ', …' : ''}): move them in the same run, or move them yourself, or those devices are not heard on the target.`));
+  }
+
   if (devices.some((d) => d.activation === 'abp') && !options.abpMode) {
     blockers.push(issue('abp-mode-missing', 'The selection has ABP devices: choose whether they get a new session (re-programmed) or keep their DevAddr and keys.'));
   }
@@ -137,6 +159,7 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   return {
     createdAt: new Date().toISOString(), options, sourceRights, targetRights,
     blockers, warnings, devices, ...(application ? { application } : {}),
+    ...(gateways ? { gateways } : {}), ...(suggestedGateways.length > 0 ? { suggestedGateways } : {}),
     counts: {
       ready: count((d) => d.status === 'ready'), blocked: count((d) => d.status === 'blocked'),
       alreadyMigrated: count((d) => d.status === 'already-migrated'),
@@ -157,7 +180,9 @@ async function readForPlan(input: PlanInput, sourceId: string): Promise<{ device
     return device ? { device, absent: [] as string[] } : undefined;
   }
   try {
-    return await source.client.getDevice(source.appId, sourceId, sourceReadPaths(source.canReadKeys), { signal: input.signal });
+    // ABP keeping its session: which gateways heard it (NS mac_state.recent_uplinks), to move them with it.
+    const paths = input.options.abpMode === 'keep-session' ? [...sourceReadPaths(source.canReadKeys), 'mac_state.recent_uplinks'] : sourceReadPaths(source.canReadKeys);
+    return await source.client.getDevice(source.appId, sourceId, paths, { signal: input.signal });
   } catch (err) {
     if (err instanceof StackError && err.is('NotFound')) return undefined;
     // Unreadable (rights, a server error): the device is blocked with the reason, the plan goes on.
@@ -259,6 +284,9 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
       if (!hasSession) block('abp-session-unreadable', 'Its session (DevAddr and session keys) cannot be read on the source.');
       warn('abp-gateway', 'Keeps its DevAddr from the source\u2019s address block: Packet Broker will not route it to the target, so its gateway must move to the target too. Frame counters restart (the device must be reset).');
       plan.sourceChanges.push('Downlinks turned off, then deleted from the source once the target is verified.');
+      const serving = servingGateways(device);
+      if (serving.length > 0) plan.servingGateways = serving;
+      if (options.gateways && serving.some((g) => options.gateways!.ids.includes(g))) plan.sourceChanges.unshift(`Waits until its gateway (${serving.filter((g) => options.gateways!.ids.includes(g)).join(', ')}) is connected to the target.`);
     } else {
       warn('abp-reprogram', 'Gets a new DevAddr and session keys on the target: re-program the device with the values of the re-programming sheet.');
       plan.sourceChanges.push('Downlinks turned off; kept on the source until you confirm the device was re-programmed, then deleted.');
@@ -296,4 +324,16 @@ async function planDevice(input: PlanInput, sourceId: string, byId: Map<string, 
     plan.target = redactKeys(shaped);
   }
   return plan;
+}
+
+/** The run's gateway part of a plan: the gateway plan and, per ready device, the moved gateways it waits for. */
+export function gatewaysOfRun(plan: Pick<Plan, 'gateways' | 'devices'>): { plan: GatewayPlan; servedBy: Record<string, string[]> } | undefined {
+  if (!plan.gateways) return undefined;
+  const moved = new Set(plan.gateways.gateways.filter((g) => g.status !== 'blocked').map((g) => g.id));
+  const servedBy: Record<string, string[]> = {};
+  for (const d of plan.devices) {
+    const mine = (d.servingGateways ?? []).filter((g) => moved.has(g));
+    if (d.status === 'ready' && mine.length > 0) servedBy[d.sourceId] = mine;
+  }
+  return { plan: plan.gateways, servedBy };
 }

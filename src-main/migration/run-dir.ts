@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { migrationOptionsSchema } from './options.js';
+import { gatewayPlanSchema } from '../gateways/schema.js';
 
 export const runManifestSchema = z.object({
   version: z.literal(1),
@@ -26,6 +27,8 @@ export const runManifestSchema = z.object({
   concurrency: z.number().int().min(1).max(256).optional(),
   /** The user's cap on requests per second to each deployment. */
   maxRequestsPerSecond: z.number().positive().optional(),
+  /** Gateways moved first in this run (options.gateways): their plan, and per device the gateways it waits for. */
+  gateways: z.object({ plan: gatewayPlanSchema, servedBy: z.record(z.string(), z.array(z.string())) }).optional(),
 });
 export type RunManifest = z.output<typeof runManifestSchema>;
 

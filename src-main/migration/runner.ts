@@ -11,6 +11,11 @@ import { JoinWatcher } from './watch.js';
 import { TriggerWaits } from './trigger.js';
 import { carryItems, ensureTargetApplication, type CarryContext } from '../application/carry.js';
 import { hasRight, RIGHT } from './preflight.js';
+import { runGatewayActions } from '../gateways/run.js';
+import { GatewayGate } from '../gateways/gate.js';
+import { gatewayStatus, recordOf } from '../gateways/status.js';
+import type { GatewayPlan } from '../gateways/schema.js';
+import type { GatewaySecrets } from '../gateways/secrets.js';
 
 export interface RunConfig {
   runDir: string;
@@ -28,6 +33,11 @@ export interface RunConfig {
   retryFailed?: boolean;
   /** A resumed run: its journal must be there and readable. */
   resuming?: boolean;
+  /**
+   * Gateways moved first, in the same run and journal; ABP devices that keep their session and
+   * were heard through one of them (servedBy) move once one is connected to the target.
+   */
+  gateways?: { plan: GatewayPlan; servedBy: Record<string, string[]>; runId: string; secrets: GatewaySecrets; pollMs?: number };
   onEvent(event: ProgressEvent): void;
 }
 
@@ -146,8 +156,12 @@ export class MigrationRun {
       }
       await this.carryPhase(carry, 'application');
     }
+    const gate = await this.gatewayPhase();
     if (config.watchJoins) this.startWatching();
-    const queue = config.deviceIds.filter((id) => !this.alreadyFinal(id) && !this.failedAndLeft(id));
+    const servedBy = config.gateways?.servedBy ?? {};
+    const todo = config.deviceIds.filter((id) => !this.alreadyFinal(id) && !this.failedAndLeft(id));
+    // Devices waiting for a gateway come last: the others need not wait behind them.
+    const queue = [...todo.filter((id) => !servedBy[id]?.length), ...todo.filter((id) => servedBy[id]?.length)];
     let next = 0;
     const worker = async () => {
       for (;;) {
@@ -158,6 +172,21 @@ export class MigrationRun {
         if (id === undefined || this.abort.signal.aborted) {
           this.limiter.release();
           return;
+        }
+        if (gate && servedBy[id]?.length) {
+          this.limiter.release(); // no slot held while the gateway reconnects
+          const ready = await gate.waitFor(servedBy[id]);
+          if (!ready.ok) {
+            await this.journal.step(id, 'skipped', { reason: ready.reason });
+            this.outcomes.set(id, 'skipped');
+            this.setState(id, 'skipped', { error: ready.reason });
+            continue;
+          }
+          await this.limiter.acquire();
+          if (this.abort.signal.aborted) {
+            this.limiter.release(); // reported not started below
+            return;
+          }
         }
         try {
           const outcome = await migrateDevice(this.pipelineContext(), id, this.prior.get(id));
@@ -183,6 +212,28 @@ export class MigrationRun {
     this.emitTotals(true);
     this.emitRun(this.abort.signal.aborted ? 'cancelled' : 'finished');
     return this.summary();
+  }
+
+  /** The plan's gateways, moved before the devices; the gate the devices they serve wait at. */
+  private async gatewayPhase(): Promise<GatewayGate | undefined> {
+    const { config } = this;
+    const g = config.gateways;
+    if (!g || config.source.kind !== 'stack') return undefined;
+    const gate = new GatewayGate(config.target.client, g.plan, this.journal, { pollMs: g.pollMs ?? 5000, signal: this.abort.signal });
+    for (const entry of g.plan.gateways) {
+      const s = gatewayStatus(entry, this.prior.get(recordOf(entry.id)));
+      gate.note(entry.id, s.state, s);
+    }
+    await runGatewayActions({
+      runId: g.runId, source: config.source.client, target: config.target.client, plan: g.plan, journal: this.journal, prior: this.prior,
+      secrets: g.secrets, signal: this.abort.signal,
+      onStatus: (s) => {
+        gate.note(s.id, s.state, s);
+        const words = s.state === 'failed' ? `could not be moved: ${s.error ?? ''}` : s.state === 'waiting' ? 're-pointed to the target; waiting for it to reconnect' : s.state;
+        config.onEvent({ type: 'notice', level: s.state === 'failed' ? 'error' : 'info', message: `Gateway "${s.id}": ${words}`, at: Date.now() });
+      },
+    });
+    return gate;
   }
 
   /** What carrying the application needs, when the plan carries it. */

@@ -1,5 +1,6 @@
 // Glue shared by the CLI and the desktop app: clients for both sides, a run started from a
 // manifest, and the files written when it ends.
+import type { GatewaySecrets } from '../gateways/secrets.js';
 import { StackClient, type ClientOptions } from '../stack/client.js';
 import { StackError } from '../stack/errors.js';
 import { SERVER_ADDRESS_FIELDS, type ServerAddresses } from './shape.js';
@@ -86,6 +87,8 @@ export function startRun(args: {
   concurrency?: number;
   /** Resuming an earlier attempt: its journal must be there and readable. */
   resuming?: boolean;
+  /** Where the keys of moved gateways go (the keychain); required when the manifest moves gateways. */
+  gatewaySecrets?: (runId: string) => GatewaySecrets;
 }): { run: MigrationRun; finished: Promise<FinishedRun> } {
   const { runDir, manifest, sides } = args;
   const files = runFiles(runDir);
@@ -93,6 +96,9 @@ export function startRun(args: {
     runDir, journalPath: files.journal, source: sides.source, target: sides.target, options: manifest.options,
     deviceIds: manifest.deviceIds, concurrency: args.concurrency ?? manifest.concurrency, watchJoins: args.watchJoins, onEvent: args.onEvent,
     resuming: args.resuming,
+    ...(manifest.gateways && args.gatewaySecrets ? {
+      gateways: { ...manifest.gateways, runId: manifest.runId, secrets: args.gatewaySecrets(manifest.runId), pollMs: gatewayPollMs() },
+    } : {}),
   });
   const finished = (async () => {
     const summary = await run.done;
@@ -125,4 +131,10 @@ export async function writeRunFiles(runDir: string, manifest: RunManifest, targe
   if (needSheet.length === 0) return { report };
   const count = await writeReprogramSheet(files.sheet, { client: target.client, appId: target.appId }, needSheet);
   return { report, sheet: { path: files.sheet, devices: count } };
+}
+
+/** How often a run reads the target's gateway connections (STACK_MIGRATOR_GATEWAY_POLL_MS: tests and the demo poll faster). */
+export function gatewayPollMs(env = process.env): number {
+  const n = Number(env.STACK_MIGRATOR_GATEWAY_POLL_MS);
+  return Number.isInteger(n) && n >= 50 ? n : 5000;
 }

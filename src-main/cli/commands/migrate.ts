@@ -1,5 +1,8 @@
 // plan, migrate, import and resume: one path from a selection to a finished run.
 // Every flag is checked before any keychain access, request or write: bad input changes nothing.
+import { gatewaysOfRun } from '../../migration/planner.js';
+import { GatewaySecrets } from '../../gateways/secrets.js';
+import { DEFAULT_SERVICE, keytarSecretStore } from '../../credentials/index.js';
 import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../files/atomic-write.js';
 import { redactedJson } from '../../logging/redact.js';
@@ -8,7 +11,7 @@ import { planMigration, planSelection, type Plan } from '../../migration/planner
 import { checkRunDir, createRunDir, newRunId, readManifest, RunDirError, runFiles, userDataDir, writeManifest, type RunManifest } from '../../migration/run-dir.js';
 import { openSides, startRun } from '../../migration/session.js';
 import { readDevicesJson } from '../../migration/files/devices-json.js';
-import { applicationId, checkCommandFlags, concurrencyFlag, deviceSelection, type Flags, optionsFromFlags, requireFlag, UsageError, intFlag } from '../args.js';
+import { applicationId, checkCommandFlags, concurrencyFlag, deviceSelection, type Flags, gatewaysFromFlags, optionsFromFlags, requireFlag, UsageError, intFlag } from '../args.js';
 import { checkRunDeployments, resolveKey, resolveSide } from '../sides.js';
 import { triggerFromFlags } from '../trigger-flags.js';
 import type { Output } from '../output.js';
@@ -75,7 +78,13 @@ export async function planOrMigrate(flags: Flags, out: Output, opts: { execute: 
     const sourceSide = sides.source as Extract<typeof sides.source, { kind: 'stack' }>;
     const deviceIds = 'all' in selection ? (await sourceSide.client.listDevices(sourceApp, { paths: [] })).devices.map((d) => d.ids.device_id) : selection.ids;
     out.info(`Planning ${deviceIds.length} device(s)…`);
-    const plan = await planMigration({ source: sourceSide, target: sides.target, deviceIds, options });
+    let plan = await planMigration({ source: sourceSide, target: sides.target, deviceIds, options });
+    // --move-gateways served: the gateways that heard the plan's ABP keep-session devices, planned with them.
+    const served = flags['move-gateways'] === 'served' ? gatewaysFromFlags(flags, plan.suggestedGateways) : undefined;
+    if (served) {
+      out.info(`Planning again with ${served.ids.length} gateway(s) that serve ABP devices keeping their session…`);
+      plan = await planMigration({ source: sourceSide, target: sides.target, deviceIds, options: { ...options, gateways: served } });
+    }
     return await afterPlan({ plan, flags, out, execute, run, manifestBase, sides });
   } finally {
     sides.close();
@@ -133,6 +142,7 @@ async function afterPlan(args: {
   const manifest: RunManifest = {
     version: 1, runId: run.runId, createdAt: new Date().toISOString(), ...args.manifestBase, options: plan.options,
     deviceIds: ready, blocked, alreadyOnTarget, ...(run.concurrency ? { concurrency: run.concurrency } : {}),
+    ...(plan.gateways ? { gateways: gatewaysOfRun(plan) } : {}),
   };
   await writeManifest(runDir, manifest);
   await writeFileAtomic(runFiles(runDir).plan, redactedJson(plan, 2));
@@ -178,7 +188,16 @@ async function runManifest(
   const { waitJoins, concurrency, resuming } = how;
   // With triggers the target is watched too: a device seen there needs its source quieted no longer.
   const watchJoins = waitJoins > 0 || manifest.options.trigger !== undefined;
-  const { run, finished } = startRun({ runDir, manifest, sides, onEvent: (e) => out.event(e), watchJoins, resuming, ...(concurrency ? { concurrency } : {}) });
+  // Gateway keys go to the keychain only: a run that moves gateways needs it before anything is written.
+  const store = keytarSecretStore(process.env.STACK_MIGRATOR_KEYCHAIN_SERVICE || DEFAULT_SERVICE);
+  if (manifest.gateways) {
+    const { available, message } = await store.check();
+    if (!available) throw new UsageError(`this run moves gateways, whose keys are kept only in the OS keychain, which cannot be used: ${message ?? 'unavailable'}`);
+  }
+  const { run, finished } = startRun({
+    runDir, manifest, sides, onEvent: (e) => out.event(e), watchJoins, resuming, ...(concurrency ? { concurrency } : {}),
+    gatewaySecrets: (runId) => new GatewaySecrets(store, runId),
+  });
   const stop = () => run.cancel();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

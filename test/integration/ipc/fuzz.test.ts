@@ -92,6 +92,11 @@ beforeAll(async () => {
     'update-sheet:get': { runId: 'run-1' }, 'update-sheet:save': { runId: 'run-1' },
     'devices:export': { ...r, deviceIds: [deviceId], withSession: true },
     'demo:start': { devices: 3 }, 'demo:stop': {},
+    'gateways:list': { connectionId: c.id },
+    'gateways:plan': { source: c.id, target: c.id, gatewayIds: ['gw-one'], options: {} },
+    'gateways:start': { planId: 'plan-1', ownerTokens: { 'gw-one': 'token-of-the-label' } },
+    'gateways:status': { runId: 'run-1' }, 'gateways:sheet-save': { runId: 'run-1' },
+    'gateways:rollback': { runId: 'run-1', gatewayIds: ['gw-one'] }, 'gateways:runs': {},
   };
 });
 afterAll(async () => {
