@@ -13,7 +13,7 @@ export const INVOKE_CHANNELS = [
   'run:history', 'arrivals:check', 'arrivals:save', 'arrivals:trigger-again',
   'triggers:list', 'triggers:save', 'triggers:export', 'triggers:import',
   'report:save', 'sheet:save', 'update-sheet:get', 'update-sheet:save',
-  'gateways:list', 'gateways:plan', 'gateways:start', 'gateways:status', 'gateways:sheet-save', 'gateways:rollback', 'gateways:runs',
+  'gateways:list', 'gateways:plan', 'gateways:start', 'gateways:status', 'gateways:sheet-save', 'gateways:rollback', 'gateways:resume', 'gateways:runs',
   'demo:start', 'demo:stop',
 ] as const satisfies readonly InvokeChannel[];
 

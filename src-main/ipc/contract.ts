@@ -215,8 +215,6 @@ export const invokeChannels = {
   'gateways:plan': {
     request: z.object({
       source: id, target: id, gatewayIds: z.array(gatewayIdSchema).min(1).max(10_000), options: gatewayOptionsSchema,
-      /** Counts, per gateway, the devices of this source application it served lately. */
-      sourceApplicationId: appId.optional(),
     }),
     response: z.object({ planId: id, plan: gatewayPlanSchema }),
   },
@@ -234,7 +232,16 @@ export const invokeChannels = {
     request: z.object({ runId: id, gatewayIds: z.array(gatewayIdSchema).min(1).max(10_000) }),
     response: z.object({ restored: z.array(z.string()), failed: z.array(z.object({ id: z.string(), error: z.string() })) }),
   },
-  'gateways:runs': { request: empty, response: z.object({ runs: z.array(z.object({ runId: id, runDir: z.string(), createdAt: z.string(), total: z.number(), finished: z.boolean() })) }) },
+  /** Continues a gateway run after a crash or a quit (its journal says where each gateway stands). */
+  'gateways:resume': {
+    request: z.object({ runId: id, ownerTokens: z.record(gatewayIdSchema, z.string().min(1).max(512)).optional() }),
+    response: z.object({ runId: id, runDir: z.string() }),
+  },
+  /** The gateway runs started from the app, newest first, with their two connections. */
+  'gateways:runs': {
+    request: empty,
+    response: z.object({ runs: z.array(z.object({ runId: id, runDir: z.string(), createdAt: z.string(), total: z.number(), finished: z.boolean(), source: z.string(), target: z.string() })) }),
+  },
   'demo:start': {
     request: z.object({ devices: z.number().int().min(1).max(50_000).optional() }),
     response: z.object({ source: connectionInfoSchema, target: connectionInfoSchema, sourceApplicationId: z.string(), targetApplicationId: z.string() }),

@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../files/atomic-write.js';
 import { redact } from '../logging/redact.js';
-import { GatewayApi } from '../stack/gateway-api.js';
+import { GatewayApi, type ConnectionStats } from '../stack/gateway-api.js';
 import { keyOwner, listProblem, planGateways } from '../gateways/plan.js';
 import { classify } from '../gateways/kinds.js';
 import { GatewaySecrets, both } from '../gateways/secrets.js';
-import { gatewayRunStatus, readGatewayRun, startGatewayRun } from '../gateways/session.js';
+import { gatewayRunStatus, readGatewayRun, resumeGatewayRun, startGatewayRun } from '../gateways/session.js';
 import { rollbackGateways } from '../gateways/rollback.js';
 import { gatewaySheet } from '../gateways/sheet.js';
 import type { GatewayPlan } from '../gateways/schema.js';
@@ -19,7 +19,7 @@ import { newRunId } from '../migration/run-dir.js';
 import { conflict, notFound } from './errors.js';
 import type { HandlerContext, HandlersOf } from './handlers.js';
 
-type Channels = 'gateways:list' | 'gateways:plan' | 'gateways:start' | 'gateways:status' | 'gateways:sheet-save' | 'gateways:rollback' | 'gateways:runs';
+type Channels = 'gateways:list' | 'gateways:plan' | 'gateways:start' | 'gateways:status' | 'gateways:sheet-save' | 'gateways:rollback' | 'gateways:runs' | 'gateways:resume';
 
 const SIDE_FILE = 'app-gateway-run.json';
 const sideSchema = z.object({ source: z.string(), target: z.string() });
@@ -31,6 +31,11 @@ export function gatewayHandlers(ctx: HandlerContext): HandlersOf<Channels> {
   const active = new Map<string, { abort: AbortController; done: Promise<void> }>();
   const runsDir = join(deps.userDataDir, 'gateway-runs');
   const secrets = (runId: string) => new GatewaySecrets(deps.secrets, runId);
+  // Quitting stops the runs (their journals say where to resume).
+  ctx.disposers.push(async () => {
+    for (const r of active.values()) r.abort.abort();
+    await Promise.all([...active.values()].map((r) => r.done));
+  });
 
   const folderOf = async (runId: string) => {
     if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/.test(runId)) throw notFound(`No gateway run "${runId}".`);
@@ -60,10 +65,17 @@ export function gatewayHandlers(ctx: HandlerContext): HandlersOf<Channels> {
         const owner = await keyOwner(client);
         const problem = listProblem(owner);
         if (problem) return { gateways: [], problem };
-        const listed = await new GatewayApi(client).list(undefined);
+        const api = new GatewayApi(client);
+        const listed = await api.list(undefined);
+        // The Gateway Server tells the protocol of those connected (UDP or Basic Station): 100 at a time, where the key may read it.
+        const stats = new Map<string, ConnectionStats>();
+        for (let i = 0; i < listed.length; i += 100) {
+          const got = await api.batchConnectionStats(listed.slice(i, i + 100).map((g) => g.ids.gateway_id)).catch(() => new Map<string, ConnectionStats>());
+          for (const [id, s] of got) stats.set(id, s);
+        }
         return {
           gateways: listed.map((g) => {
-            const { kind, reason } = classify({ gateway: g });
+            const { kind, reason } = classify({ gateway: g, stats: stats.get(g.ids.gateway_id) });
             return {
               id: g.ids.gateway_id, ...(g.ids.eui ? { eui: g.ids.eui } : {}), ...(g.name ? { name: g.name } : {}),
               frequencyPlanIds: g.frequency_plan_ids ?? [], kind, kindReason: reason,
@@ -150,15 +162,33 @@ export function gatewayHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       return { restored: r.restored, failed: r.failed.map((f) => ({ id: f.id, error: redact(f.error) })) };
     },
 
+    'gateways:resume': async ({ runId, ownerTokens }) => {
+      const { runDir, side } = await folderOf(runId);
+      if (active.has(runId)) throw conflict('This gateway run is in progress.');
+      const check = await deps.secrets.check();
+      if (!check.available) throw conflict(`Gateway keys are kept only in the keychain, which cannot be used: ${check.message ?? 'unavailable'}`);
+      for (const t of Object.values(ownerTokens ?? {})) both(t);
+      await readGatewayRun(runDir); // a folder that cannot be read is said now, not in the background
+      const abort = new AbortController();
+      const done = withSides(side, (s) =>
+        resumeGatewayRun(runDir, {
+          source: s.source, target: s.target, secrets, ownerTokens, signal: abort.signal,
+          onStatus: (gateway) => deps.emit('gateways:progress', { runId, gateway: { ...gateway, ...(gateway.error ? { error: redact(gateway.error) } : {}) } }),
+        }),
+      ).then(() => undefined, (err: unknown) => ctx.log.warn('gateway run resume failed', err)).finally(() => active.delete(runId));
+      active.set(runId, { abort, done });
+      return { runId, runDir };
+    },
+
     'gateways:runs': async () => {
       const names = await readdir(runsDir).catch(() => [] as string[]);
       const runs = [];
       for (const name of names) {
-        const runDir = join(runsDir, name);
-        const m = await readGatewayRun(runDir).catch(() => undefined);
-        if (!m) continue;
-        const status = await gatewayRunStatus(runDir).catch(() => undefined);
-        runs.push({ runId: m.runId, runDir, createdAt: m.createdAt, total: m.plan.gateways.length, finished: status?.finished ?? false });
+        const folder = await folderOf(name).catch(() => undefined);
+        const m = folder && (await readGatewayRun(folder.runDir).catch(() => undefined));
+        if (!folder || !m) continue;
+        const status = await gatewayRunStatus(folder.runDir).catch(() => undefined);
+        runs.push({ runId: m.runId, runDir: folder.runDir, createdAt: m.createdAt, total: m.plan.gateways.length, finished: status?.finished ?? false, ...folder.side });
       }
       return { runs: runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) };
     },

@@ -51,6 +51,8 @@ export interface HandlerContext {
   plans: PlanStore;
   runs: RunRegistry;
   demo: DemoWorkspaceHolder;
+  /** Work to stop when the handlers are disposed (the app quits), besides device runs and lists. */
+  disposers: (() => Promise<void>)[];
 }
 
 export function createIpcHandlers(given: HandlerDeps): { handlers: Handlers; dispose(): Promise<void> } {
@@ -73,6 +75,7 @@ export function createIpcHandlers(given: HandlerDeps): { handlers: Handlers; dis
     plans: new PlanStore(),
     runs: new RunRegistry(deps, log),
     demo: new DemoWorkspaceHolder(),
+    disposers: [],
   };
   const handlers: Handlers = {
     ...appHandlers(ctx),
@@ -95,6 +98,7 @@ export function createIpcHandlers(given: HandlerDeps): { handlers: Handlers; dis
       (disposed ??= (async () => {
         ctx.lists.abortAll();
         await ctx.runs.stopAll();
+        await Promise.all(ctx.disposers.map((d) => d()));
         await ctx.demo.stop(ctx);
       })()),
   };

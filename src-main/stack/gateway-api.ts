@@ -163,6 +163,19 @@ export class GatewayApi {
     }
   }
 
+  /**
+   * Connection stats of up to 100 gateways in one call (Gs.BatchGetGatewayConnectionStats); gateways
+   * not connected are absent from the answer. Every gateway needs the right, or the call fails.
+   */
+  async batchConnectionStats(ids: string[], opts: CallOptions = {}): Promise<Map<string, ConnectionStats>> {
+    const data = await this.request({
+      method: 'POST', url: this.client.url('cluster', '/gs/gateways/connection/stats'), route: 'gs.connection-stats.batch', idempotent: true,
+      operation: `Read the connections of ${ids.length} gateway(s)`, schema: z.looseObject({ entries: z.record(z.string(), connectionStatsSchema).optional() }),
+      body: { gateway_ids: ids.map((gateway_id) => ({ gateway_id })), field_mask: { paths: ['connected_at', 'protocol', 'last_status_received_at', 'last_uplink_received_at'] } },
+    }, opts);
+    return new Map(Object.entries(data.entries ?? {}));
+  }
+
   /** Whether the deployment's Gateway Claiming Server can claim this EUI. */
   async claimInfo(eui: string, opts: CallOptions = {}): Promise<{ supportsClaiming: boolean; isManaged: boolean }> {
     const data = await this.request({

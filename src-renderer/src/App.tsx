@@ -4,13 +4,16 @@ import { Callout } from './components/Callout';
 import { Icon, Logo } from './components/Icon';
 import { hasBridge, subscribe } from './ipc/bridge';
 import { useConnections } from './stores/connections';
-import { useNavigation, type Screen, type StepScreen } from './stores/navigation';
+import { listenToGatewayProgress, useGateways } from './stores/gateways';
+import { stepOf, useNavigation, type Screen, type StepScreen } from './stores/navigation';
 import { usePlan } from './stores/plan';
 import { listenToRunProgress, useRun } from './stores/run';
 import { useWorkspace } from './stores/workspace';
 import { ConnectionsScreen } from './screens/connections/ConnectionsScreen';
 import { PlanScreen } from './screens/plan/PlanScreen';
 import { ArrivalsScreen } from './screens/arrivals/ArrivalsScreen';
+import { GatewayPlanScreen } from './screens/gateways/GatewayPlanScreen';
+import { GatewayProgressScreen } from './screens/gateways/GatewayProgressScreen';
 import { RunHistoryScreen } from './screens/history/RunHistoryScreen';
 import { ProgressScreen } from './screens/progress/ProgressScreen';
 import { ResumeOffer } from './screens/ResumeOffer';
@@ -28,6 +31,7 @@ function useBootstrap() {
     if (!hasBridge()) return;
     const offPages = subscribe('devices:page', (page) => useWorkspace.getState().receivePage(page));
     const offRun = listenToRunProgress();
+    const offGateways = listenToGatewayProgress();
     void useConnections
       .getState()
       .load()
@@ -38,6 +42,7 @@ function useBootstrap() {
     return () => {
       offPages();
       offRun();
+      offGateways();
     };
   }, []);
 }
@@ -46,11 +51,22 @@ export function App() {
   useBootstrap();
   const screen = useNavigation((s) => s.screen);
   const go = useNavigation((s) => s.go);
+  const tab = useNavigation((s) => s.tab);
   const loaded = useConnections((s) => s.loaded);
   const hasPlan = usePlan((s) => s.request !== undefined);
   const hasRun = useRun((s) => s.run !== undefined);
+  const hasGatewayPlan = useGateways((s) => s.request !== undefined);
+  const hasGatewayRun = useGateways((s) => s.run !== undefined);
   const hasConnections = useConnections((s) => s.connections.length > 0);
-  const available: Record<StepScreen, boolean> = { connections: true, workspace: hasConnections, plan: hasPlan, progress: hasRun };
+  // With the Gateways tab open, Plan and Progress are those of the gateways.
+  const gateways = tab === 'gateways';
+  const available: Record<StepScreen, boolean> = {
+    connections: true,
+    workspace: hasConnections,
+    plan: gateways ? hasGatewayPlan : hasPlan,
+    progress: gateways ? hasGatewayRun : hasRun,
+  };
+  const onGo = (s: Screen) => go(gateways && s === 'plan' ? 'gateway-plan' : gateways && s === 'progress' ? 'gateway-progress' : s);
 
   if (!hasBridge()) {
     return (
@@ -67,7 +83,7 @@ export function App() {
 
   return (
     <div className="app">
-      <TitleBar screen={screen} available={available} onGo={go} />
+      <TitleBar screen={screen} available={available} onGo={onGo} />
       <ResumeOffer />
       <main className="app-main" aria-busy={!loaded}>
         {!loaded ? (
@@ -84,6 +100,10 @@ export function App() {
           <RunHistoryScreen />
         ) : screen === 'arrivals' ? (
           <ArrivalsScreen />
+        ) : screen === 'gateway-plan' ? (
+          <GatewayPlanScreen />
+        ) : screen === 'gateway-progress' ? (
+          <GatewayProgressScreen />
         ) : (
           <ProgressScreen />
         )}
@@ -95,6 +115,7 @@ export function App() {
 
 function TitleBar({ screen, available, onGo, disabled = false }: { screen: Screen; available: Record<StepScreen, boolean>; onGo(s: Screen): void; disabled?: boolean }) {
   const inHistory = screen === 'history' || screen === 'arrivals';
+  const step = stepOf(screen);
   return (
     <header className="titlebar">
       <div className="brand">
@@ -106,8 +127,8 @@ function TitleBar({ screen, available, onGo, disabled = false }: { screen: Scree
           <button
             key={s.id}
             type="button"
-            className={`step${screen === s.id ? ' is-current' : ''}`}
-            aria-current={screen === s.id ? 'page' : undefined}
+            className={`step${step === s.id ? ' is-current' : ''}`}
+            aria-current={step === s.id ? 'page' : undefined}
             disabled={!available[s.id]}
             onClick={() => onGo(s.id)}
           >

@@ -14,6 +14,7 @@ import './styles/progress.css';
 import './styles/triggers.css';
 import './styles/arrivals.css';
 import './styles/application.css';
+import './styles/gateways.css';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');

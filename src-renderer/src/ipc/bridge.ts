@@ -1,6 +1,6 @@
 // The renderer's only way to the main process: window.stackMigrator (the preload's bridge).
 // Errors come back as data; here they become IpcFailure with the main process's words.
-import type { EventOf, InvokeChannel, RequestOf, ResponseOf } from './types';
+import type { EventChannel, EventOf, InvokeChannel, RequestOf, ResponseOf } from './types';
 
 export class IpcFailure extends Error {
   constructor(
@@ -35,7 +35,7 @@ export async function call<C extends InvokeChannel>(channel: C, request: Request
   throw new IpcFailure(result?.error?.code ?? 'internal', message);
 }
 
-export function subscribe<C extends 'devices:page' | 'run:progress'>(
+export function subscribe<C extends EventChannel>(
   channel: C,
   listener: (payload: EventOf<C>) => void,
 ): () => void {

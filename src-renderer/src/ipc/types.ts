@@ -5,6 +5,7 @@ import type {
   Bridge,
   ConnectionInfo,
   DeviceRow,
+  EventChannel,
   EventOf,
   InvokeChannel,
   IpcError,
@@ -17,6 +18,16 @@ import type { DeviceState, ProgressEvent } from '../../../src-main/migration/pro
 import type { MigrationOptionsInput } from '../../../src-main/migration/options';
 import type { TriggerCommand, TriggerOptions } from '../../../src-main/triggers/commands';
 import type { ArrivalAdvice, ArrivalRow, ArrivalsReport } from '../../../src-main/arrivals/schema';
+import type {
+  GatewayAction,
+  GatewayKind,
+  GatewayPlan,
+  GatewayPlanEntry,
+  GatewayRow,
+  GatewayRunStatus,
+  GatewayState,
+  GatewayStatus,
+} from '../../../src-main/gateways/schema';
 
 export type {
   ApplicationPlanView,
@@ -27,7 +38,16 @@ export type {
   ConnectionInfo,
   DeviceRow,
   DeviceState,
+  EventChannel,
   EventOf,
+  GatewayAction,
+  GatewayKind,
+  GatewayPlan,
+  GatewayPlanEntry,
+  GatewayRow,
+  GatewayRunStatus,
+  GatewayState,
+  GatewayStatus,
   InvokeChannel,
   IpcError,
   MigrationOptionsInput,
@@ -71,3 +91,7 @@ export interface AppRef {
 }
 
 export type Side = 'source' | 'target';
+
+/** The gateway plan's options as the renderer sends them (defaults filled in by main). */
+export type GatewayOptionsInput = RequestOf<'gateways:plan'>['options'];
+export type GatewayTargetOwner = NonNullable<GatewayOptionsInput['targetOwner']>;

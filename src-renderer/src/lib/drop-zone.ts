@@ -1,11 +1,16 @@
-// The target pane registers itself as the place a dragged selection can be dropped.
-let zone: HTMLElement | null = null;
+// The target panes register themselves as the places a dragged selection can be dropped:
+// one zone per kind of list (devices, gateways).
+export type DropZoneName = 'devices' | 'gateways';
 
-export function setDropZone(element: HTMLElement | null): void {
-  zone = element;
+const zones = new Map<DropZoneName, HTMLElement>();
+
+export function setDropZone(name: DropZoneName, element: HTMLElement | null): void {
+  if (element) zones.set(name, element);
+  else zones.delete(name);
 }
 
-export function isOverDropZone(x: number, y: number): boolean {
+export function isOverDropZone(name: DropZoneName, x: number, y: number): boolean {
+  const zone = zones.get(name);
   if (!zone) return false;
   const r = zone.getBoundingClientRect();
   return x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;

@@ -90,3 +90,28 @@ export function keyAction(state: SelectionState, view: readonly string[], action
     }
   }
 }
+
+/** The selection key of a keyboard event in a list (undefined: not one), `pageRows` rows per page. */
+export function keyActionOf(e: { key: string; shiftKey: boolean; ctrlKey: boolean; metaKey: boolean }, pageRows: number): KeyAction | undefined {
+  const toggle = e.ctrlKey || e.metaKey;
+  switch (e.key) {
+    case 'ArrowDown':
+    case 'ArrowUp':
+      return { kind: 'move', delta: e.key === 'ArrowDown' ? 1 : -1, extend: e.shiftKey, keepSelection: toggle && !e.shiftKey };
+    case 'PageDown':
+    case 'PageUp':
+      return { kind: 'move', delta: e.key === 'PageDown' ? pageRows : -pageRows, extend: e.shiftKey, keepSelection: toggle && !e.shiftKey };
+    case 'Home':
+    case 'End':
+      return { kind: 'edge', to: e.key === 'Home' ? 'start' : 'end', extend: e.shiftKey };
+    case ' ':
+      return { kind: 'toggle-focused' };
+    case 'Escape':
+      return { kind: 'clear' };
+    case 'a':
+    case 'A':
+      return toggle ? { kind: 'select-all' } : undefined;
+    default:
+      return undefined;
+  }
+}

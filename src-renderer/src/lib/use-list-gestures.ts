@@ -1,14 +1,35 @@
-// Mouse gestures of the source list, like a desktop file manager:
+// Mouse gestures of a selectable list (source devices, source gateways), like a desktop file manager:
 // - press on a row and drag: rubber-band selection (auto-scrolls near the edges);
 //   with ctrl/cmd held it adds to the selection;
-// - press on a selected row and drag: carries the selection; drop it on the target pane;
+// - press on a selected row and drag: carries the selection; drop it on the list's drop zone;
 // - click: select one; shift-click: range from the anchor; ctrl/cmd-click: toggle.
 import { useCallback, useEffect, useRef, type MouseEvent as ReactMouseEvent, type RefObject } from 'react';
-import { isOverDropZone } from '../../lib/drop-zone';
-import { planSelection } from '../../lib/plan-selection';
-import { bandSelect, clickRow } from '../../lib/selection';
-import { useWorkspace } from '../../stores/workspace';
-import { ROW_HEIGHT } from './DeviceCells';
+import { isOverDropZone, type DropZoneName } from './drop-zone';
+import { bandSelect, clickRow, type SelectionState } from './selection';
+
+/** A selection carried towards a drop zone. */
+export interface DragState {
+  active: boolean;
+  overTarget: boolean;
+  count: number;
+  x: number;
+  y: number;
+}
+
+export const NO_DRAG: DragState = { active: false, overTarget: false, count: 0, x: 0, y: 0 };
+
+/** Where a list keeps its selection and drag, and what a drop does. */
+export interface ListGestureHost {
+  /** Every row has this height (the gestures find rows by position). */
+  rowHeight: number;
+  dropZone: DropZoneName;
+  selection(): SelectionState;
+  setSelection(selection: SelectionState): void;
+  clearSelection(): void;
+  setDrag(patch: Partial<DragState>): void;
+  /** The selection was dropped on the drop zone. */
+  onDrop(): void;
+}
 
 export interface BandRect {
   top: number;
@@ -30,7 +51,15 @@ const EDGE = 40;
 /** Pixels per second: faster the deeper the pointer is in the edge zone (and beyond it). */
 const scrollSpeed = (depth: number) => Math.min(4000, 250 + depth * 40);
 
-export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, viewIds: readonly string[], onBand: (band: BandRect | null) => void) {
+export function useListGestures(
+  scrollRef: RefObject<HTMLDivElement | null>,
+  viewIds: readonly string[],
+  onBand: (band: BandRect | null) => void,
+  host: ListGestureHost,
+) {
+  const hostRef = useRef(host);
+  hostRef.current = host;
+  const ROW_HEIGHT = host.rowHeight;
   const gesture = useRef<Gesture>({ kind: 'idle' });
   const pointer = useRef({ x: 0, y: 0 });
   const frame = useRef<number | undefined>(undefined);
@@ -50,7 +79,7 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
     const to = Math.min(view.length - 1, Math.floor(contentY / ROW_HEIGHT));
     if (from < 0 || to < 0) return;
     const selected = bandSelect(g.base, view, from, to);
-    useWorkspace.getState().setSelection({ selected, anchorId: view[from], focusId: view[to] });
+    hostRef.current.setSelection({ selected, anchorId: view[from], focusId: view[to] });
     const x = Math.max(0, Math.min(el.clientWidth, pointer.current.x - rect.left));
     onBand({
       top: Math.min(g.contentY, contentY),
@@ -58,7 +87,7 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
       left: Math.min(g.x, x),
       width: Math.max(1, Math.abs(x - g.x)),
     });
-  }, [scrollRef, onBand]);
+  }, [scrollRef, onBand, ROW_HEIGHT]);
 
   // Time-based, so a slow frame rate does not slow the scrolling down.
   const autoScroll = useCallback(
@@ -94,7 +123,7 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
         if (g.kind === 'press-selected') {
           gesture.current = { kind: 'drag' };
           document.body.classList.add('is-dragging');
-          useWorkspace.getState().setDrag({ active: true, count: useWorkspace.getState().selection.selected.size, x: e.clientX, y: e.clientY, overTarget: false });
+          hostRef.current.setDrag({ active: true, count: hostRef.current.selection().selected.size, x: e.clientX, y: e.clientY, overTarget: false });
           return;
         }
         const rect = el.getBoundingClientRect();
@@ -105,7 +134,7 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
       }
       const now = gesture.current;
       if (now.kind === 'band') updateBand();
-      else if (now.kind === 'drag') useWorkspace.getState().setDrag({ x: e.clientX, y: e.clientY, overTarget: isOverDropZone(e.clientX, e.clientY) });
+      else if (now.kind === 'drag') hostRef.current.setDrag({ x: e.clientX, y: e.clientY, overTarget: isOverDropZone(hostRef.current.dropZone, e.clientX, e.clientY) });
     },
     [scrollRef, autoScroll, updateBand],
   );
@@ -128,16 +157,16 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
 
   handlers.current.up = (e: MouseEvent) => {
     const g = gesture.current;
-    const ws = useWorkspace.getState();
+    const h = hostRef.current;
     if (g.kind === 'press-selected') {
-      ws.setSelection(clickRow(ws.selection, ids.current, g.index, { shift: false, toggle: false }));
+      h.setSelection(clickRow(h.selection(), ids.current, g.index, { shift: false, toggle: false }));
     } else if (g.kind === 'press' && g.toggle) {
-      ws.setSelection(clickRow(ws.selection, ids.current, g.index, { shift: false, toggle: true }));
+      h.setSelection(clickRow(h.selection(), ids.current, g.index, { shift: false, toggle: true }));
     } else if (g.kind === 'drag') {
-      const over = isOverDropZone(e.clientX, e.clientY);
-      ws.setDrag({ active: false, overTarget: false });
+      const over = isOverDropZone(h.dropZone, e.clientX, e.clientY);
+      h.setDrag({ active: false, overTarget: false });
       end();
-      if (over) planSelection();
+      if (over) h.onDrop();
       return;
     }
     end();
@@ -146,7 +175,7 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
     if (e.key !== 'Escape') return;
     e.preventDefault();
     e.stopPropagation();
-    if (gesture.current.kind === 'drag') useWorkspace.getState().setDrag({ active: false, overTarget: false });
+    if (gesture.current.kind === 'drag') hostRef.current.setDrag({ active: false, overTarget: false });
     end();
   };
 
@@ -166,19 +195,20 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
       const onRow = hit >= 0 && hit < view.length;
       const index = onRow ? hit : view.length - 1;
       const mods = { shift: e.shiftKey, toggle: e.ctrlKey || e.metaKey };
-      const ws = useWorkspace.getState();
+      const h = hostRef.current;
+      const selection = h.selection();
       pointer.current = { x: e.clientX, y: e.clientY };
       if (mods.shift && onRow) {
-        ws.setSelection(clickRow(ws.selection, view, index, mods));
+        h.setSelection(clickRow(selection, view, index, mods));
         return;
       }
       const id = onRow ? view[index] : undefined;
-      if (id !== undefined && !mods.toggle && ws.selection.selected.has(id)) {
+      if (id !== undefined && !mods.toggle && selection.selected.has(id)) {
         gesture.current = { kind: 'press-selected', index, x: e.clientX, y: e.clientY };
       } else {
         if (!mods.toggle) {
-          if (onRow) ws.setSelection(clickRow(ws.selection, view, index, mods));
-          else ws.clearSelection();
+          if (onRow) h.setSelection(clickRow(selection, view, index, mods));
+          else h.clearSelection();
         }
         if (view.length === 0) return;
         gesture.current = {
@@ -187,7 +217,7 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
           x: e.clientX,
           y: e.clientY,
           contentY: Math.min(contentY, view.length * ROW_HEIGHT - 1),
-          base: mods.toggle ? ws.selection.selected : new Set(),
+          base: mods.toggle ? selection.selected : new Set(),
           toggle: mods.toggle && onRow,
         };
       }
@@ -195,7 +225,7 @@ export function useSourceGestures(scrollRef: RefObject<HTMLDivElement | null>, v
       window.addEventListener('mouseup', onUp);
       window.addEventListener('keydown', onKey, true);
     },
-    [scrollRef, onMove, onUp, onKey],
+    [scrollRef, onMove, onUp, onKey, ROW_HEIGHT],
   );
 
   return { onMouseDown };

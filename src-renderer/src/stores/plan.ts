@@ -117,7 +117,9 @@ export const usePlan = create<PlanState>((set, get) => {
     },
 
     async create(request) {
-      set({ request, plan: undefined, error: undefined });
+      // Gateways chosen for another selection do not carry over to a new one.
+      const { gateways: _gateways, ...options } = get().options;
+      set({ request, options, plan: undefined, error: undefined });
       await get().refresh();
     },
 

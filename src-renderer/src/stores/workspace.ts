@@ -5,6 +5,7 @@ import { call, messageOf } from '../ipc/bridge';
 import type { AppRef, DeviceRow, EventOf, Side } from '../ipc/types';
 import { NO_FILTERS, type DeviceDetails, type DeviceFilters } from '../lib/filters';
 import type { SelectionState } from '../lib/selection';
+import { NO_DRAG, type DragState } from '../lib/use-list-gestures';
 
 export type TargetMarkFilter = 'all' | 'new' | 'conflict' | 'migrated' | 'existing';
 
@@ -26,13 +27,7 @@ export interface SideState {
   filters: DeviceFilters;
 }
 
-export interface DragState {
-  active: boolean;
-  overTarget: boolean;
-  count: number;
-  x: number;
-  y: number;
-}
+export type { DragState };
 
 interface WorkspaceState {
   source: SideState;
@@ -100,7 +95,7 @@ export const useWorkspace = create<WorkspaceState>((set, get) => {
     target: emptySide(),
     selection: { selected: new Set() },
     targetMarkFilter: 'all',
-    drag: { active: false, overTarget: false, count: 0, x: 0, y: 0 },
+    drag: NO_DRAG,
 
     setRef(side, ref) {
       const current = get()[side];

@@ -96,7 +96,7 @@ beforeAll(async () => {
     'gateways:plan': { source: c.id, target: c.id, gatewayIds: ['gw-one'], options: {} },
     'gateways:start': { planId: 'plan-1', ownerTokens: { 'gw-one': 'token-of-the-label' } },
     'gateways:status': { runId: 'run-1' }, 'gateways:sheet-save': { runId: 'run-1' },
-    'gateways:rollback': { runId: 'run-1', gatewayIds: ['gw-one'] }, 'gateways:runs': {},
+    'gateways:rollback': { runId: 'run-1', gatewayIds: ['gw-one'] }, 'gateways:runs': {}, 'gateways:resume': { runId: 'run-1' },
   };
 });
 afterAll(async () => {

@@ -66,11 +66,14 @@ export async function startHarness(opts: { userDataDir?: string; service?: strin
 
   const eventsOf = <C extends EventChannel>(channel: C) => events.filter((e) => e.channel === channel).map((e) => e.payload as EventOf<C>);
 
-  async function waitFor(cond: () => boolean, what: string, timeoutMs = 20_000) {
+  /** Waits until `cond` holds; `between` runs before each look (a poll). */
+  async function waitFor(cond: () => boolean, what: string, timeoutMs = 20_000, between?: () => Promise<void>) {
     const until = Date.now() + timeoutMs;
-    while (!cond()) {
+    for (;;) {
+      await between?.();
+      if (cond()) return;
       if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
+      await new Promise((r) => setTimeout(r, between ? 200 : 20));
     }
   }
 

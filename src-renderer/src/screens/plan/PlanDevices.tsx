@@ -120,6 +120,12 @@ const PlanDeviceRow = memo(function PlanDeviceRow({ device, top, index, measure 
           {device.frequencyPlanId ? <span className="muted">{device.frequencyPlanId}</span> : null}
         </span>
         {device.trigger !== undefined ? <TriggerChip trigger={device.trigger} /> : null}
+        {device.servingGateways && device.servingGateways.length > 0 ? (
+          <span className="serving-gateways" title="Source gateways that heard this device lately: its uplinks need them on the target." data-testid="serving-gateways">
+            <Icon name="server" /> <span className="visually-hidden">Heard through gateways: </span>
+            {device.servingGateways.join(', ')}
+          </span>
+        ) : null}
       </div>
       {device.blockers.length + device.warnings.length > 0 ? (
         <ul className="issues">

@@ -12,6 +12,7 @@ import { useTriggers } from '../../stores/triggers';
 import { ConfirmTriggersDialog } from './ConfirmTriggersDialog';
 import { PlanApplication } from './PlanApplication';
 import { PlanDevices } from './PlanDevices';
+import { PlanGateways } from './PlanGateways';
 import { PlanOptions } from './PlanOptions';
 import { PlanSteps } from './PlanSteps';
 import { useStartRun } from './useStartRun';
@@ -110,6 +111,7 @@ export function PlanScreen() {
           ) : null}
           {plan ? <PlanSummary plan={plan} /> : null}
           {plan?.application ? <PlanApplication plan={plan} application={plan.application} /> : null}
+          {plan ? <PlanGateways plan={plan} /> : null}
           {plan ? <PlanDevices plan={plan} /> : null}
           <PlanSteps options={options} plan={plan} />
         </div>

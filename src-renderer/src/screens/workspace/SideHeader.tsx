@@ -14,8 +14,7 @@ const OTHER = '__other';
 export function SideHeader({ side, shown }: { side: Side; shown?: number }) {
   const connections = useConnections((s) => s.connections);
   const state = useWorkspace((s) => s[side]);
-  const { setRef, loadApplications, reload } = useWorkspace.getState();
-  const go = useNavigation((s) => s.go);
+  const { loadApplications, reload } = useWorkspace.getState();
   const ref = state.ref;
   const connection = connections.find((c) => c.id === ref?.connectionId);
   const title = side === 'source' ? 'Source' : 'Target';
@@ -35,28 +34,7 @@ export function SideHeader({ side, shown }: { side: Side; shown?: number }) {
         <h2 id={`${side}-pane-title`} className="side-title">
           {title}
         </h2>
-        <label className="picker">
-          <span className="visually-hidden">{title} connection</span>
-          {connection ? <Icon name={presetIcon(connection.preset)} /> : <Icon name="plug" />}
-          <select
-            className="picker-select"
-            value={ref?.connectionId ?? ''}
-            onChange={(e) => {
-              if (e.target.value === '__manage') return go('connections');
-              const c = connections.find((x) => x.id === e.target.value);
-              setRef(side, c ? { connectionId: c.id, applicationId: c.applicationId ?? '' } : undefined);
-            }}
-          >
-            {!ref ? <option value="">Choose a connection…</option> : null}
-            {connections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-              </option>
-            ))}
-            <option value="__manage">Manage connections…</option>
-          </select>
-          <Icon name="chevron-down" className="picker-chevron" />
-        </label>
+        <ConnectionPicker side={side} />
         <span className="side-sep" aria-hidden="true">
           /
         </span>
@@ -81,6 +59,40 @@ export function SideHeader({ side, shown }: { side: Side; shown?: number }) {
         </div>
       ) : null}
     </header>
+  );
+}
+
+/** Which connection a side shows (the workspace's: devices and gateways share it). */
+export function ConnectionPicker({ side }: { side: Side }) {
+  const connections = useConnections((s) => s.connections);
+  const ref = useWorkspace((s) => s[side].ref);
+  const setRef = useWorkspace((s) => s.setRef);
+  const go = useNavigation((s) => s.go);
+  const connection = connections.find((c) => c.id === ref?.connectionId);
+  const title = side === 'source' ? 'Source' : 'Target';
+  return (
+    <label className="picker">
+      <span className="visually-hidden">{title} connection</span>
+      {connection ? <Icon name={presetIcon(connection.preset)} /> : <Icon name="plug" />}
+      <select
+        className="picker-select"
+        value={ref?.connectionId ?? ''}
+        onChange={(e) => {
+          if (e.target.value === '__manage') return go('connections');
+          const c = connections.find((x) => x.id === e.target.value);
+          setRef(side, c ? { connectionId: c.id, applicationId: c.applicationId ?? '' } : undefined);
+        }}
+      >
+        {!ref ? <option value="">Choose a connection…</option> : null}
+        {connections.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+        <option value="__manage">Manage connections…</option>
+      </select>
+      <Icon name="chevron-down" className="picker-chevron" />
+    </label>
   );
 }
 

@@ -8,16 +8,28 @@ import { requestDetails } from '../../lib/details-loader';
 import { needsDetails, NO_FILTERS } from '../../lib/filters';
 import type { DeviceDetails } from '../../lib/filters';
 import { formatCount, plural } from '../../lib/format';
-import { keyAction, type KeyAction } from '../../lib/selection';
+import { keyAction, keyActionOf } from '../../lib/selection';
+import { useListGestures, type BandRect, type ListGestureHost } from '../../lib/use-list-gestures';
+import { planSelection } from '../../lib/plan-selection';
 import { useNow } from '../../lib/use-now';
 import { useWorkspace } from '../../stores/workspace';
 import { DetailCells, estimateRowHeight, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
 import { FilterBar } from './FilterBar';
 import { SideHeader } from './SideHeader';
 import { useFilteredRows } from './useFilteredRows';
-import { useSourceGestures, type BandRect } from './useSourceGestures';
 
 const optionId = (id: string) => `source-device-${id}`;
+
+/** The device selection lives in the workspace; a drop on the target pane plans it. */
+const DEVICE_GESTURES: ListGestureHost = {
+  rowHeight: ROW_HEIGHT,
+  dropZone: 'devices',
+  selection: () => useWorkspace.getState().selection,
+  setSelection: (selection) => useWorkspace.getState().setSelection(selection),
+  clearSelection: () => useWorkspace.getState().clearSelection(),
+  setDrag: (patch) => useWorkspace.getState().setDrag(patch),
+  onDrop: planSelection,
+};
 
 export function SourcePane() {
   const now = useNow();
@@ -107,7 +119,7 @@ function SourceList({ view, now }: { view: DeviceRow[]; now: number }) {
   useWorkspace((s) => s.source.detailsVersion);
   const viewIds = useMemo(() => view.map((r) => r.id), [view]);
   const [band, setBand] = useState<BandRect | null>(null);
-  const { onMouseDown } = useSourceGestures(scrollRef, viewIds, setBand);
+  const { onMouseDown } = useListGestures(scrollRef, viewIds, setBand, DEVICE_GESTURES);
 
   const virtualizer = useVirtualizer({
     count: view.length,
@@ -130,33 +142,8 @@ function SourceList({ view, now }: { view: DeviceRow[]; now: number }) {
 
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
-      const toggle = e.ctrlKey || e.metaKey;
       const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
-      let action: KeyAction | undefined;
-      switch (e.key) {
-        case 'ArrowDown':
-        case 'ArrowUp':
-          action = { kind: 'move', delta: e.key === 'ArrowDown' ? 1 : -1, extend: e.shiftKey, keepSelection: toggle && !e.shiftKey };
-          break;
-        case 'PageDown':
-        case 'PageUp':
-          action = { kind: 'move', delta: e.key === 'PageDown' ? page : -page, extend: e.shiftKey, keepSelection: toggle && !e.shiftKey };
-          break;
-        case 'Home':
-        case 'End':
-          action = { kind: 'edge', to: e.key === 'Home' ? 'start' : 'end', extend: e.shiftKey };
-          break;
-        case ' ':
-          action = { kind: 'toggle-focused' };
-          break;
-        case 'Escape':
-          action = { kind: 'clear' };
-          break;
-        case 'a':
-        case 'A':
-          if (toggle) action = { kind: 'select-all' };
-          break;
-      }
+      const action = keyActionOf(e, page);
       if (!action) return;
       e.preventDefault();
       const ws = useWorkspace.getState();

@@ -57,7 +57,7 @@ export function TargetPane() {
     if (ids.length) requestDetails('target', ids, true);
   }, [target.filters, target.rows, target.details]);
 
-  const paneRef = useCallback((el: HTMLElement | null) => setDropZone(el), []);
+  const paneRef = useCallback((el: HTMLElement | null) => setDropZone('devices', el), []);
   const ready = Boolean(target.ref?.applicationId);
 
   return (
