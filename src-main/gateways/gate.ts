@@ -65,8 +65,9 @@ export class GatewayGate {
       if (this.connected.has(id)) continue;
       const stats = await this.api.connectionStats(id, { signal: this.opts.signal }).catch(() => undefined);
       if (stats?.connected_at) {
-        this.connected.add(id);
+        // Journaled first: a device that moves because of it comes after it in the journal.
         await this.journal.step(recordOf(id), 'gw-connected', { gw: { connectedAt: stats.connected_at, protocol: stats.protocol ?? '' } });
+        this.connected.add(id);
       }
     }
     if (ids.every((id) => this.connected.has(id))) return;

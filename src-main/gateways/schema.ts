@@ -1,6 +1,7 @@
 // The shapes of moving gateways (zod only: the IPC contract, the CLI's JSON and the run folder
 // use them; types inferred). A gateway plan holds no secret; owner tokens and keys never do.
 import { z } from 'zod';
+import { GATEWAY_KINDS, KIND_LABELS, type GatewayKind } from './labels.js';
 
 const ownerId = z.string().regex(/^[a-z0-9](?:[-]?[a-z0-9]){1,}$/).max(36);
 export const gatewayIdSchema = z.string().regex(/^[a-z0-9](?:[-]?[a-z0-9]){2,}$/).max(36);
@@ -9,18 +10,8 @@ export const gatewayIdSchema = z.string().regex(/^[a-z0-9](?:[-]?[a-z0-9]){2,}$/
  * The kind of gateway, as far as the registry (and the Gateway Server, the claiming server)
  * tells: it decides what Stack Migrator can do and what the user does by hand.
  */
-export const GATEWAY_KINDS = ['cups', 'ttig', 'lns', 'udp', 'claimable', 'unknown'] as const;
 export const gatewayKindSchema = z.enum(GATEWAY_KINDS);
-export type GatewayKind = z.infer<typeof gatewayKindSchema>;
-
-export const KIND_LABELS: Record<GatewayKind, string> = {
-  cups: 'Basic Station with CUPS',
-  ttig: 'The Things Indoor Gateway',
-  lns: 'Basic Station, LNS only',
-  udp: 'UDP packet forwarder',
-  claimable: 'Claimable (managed) gateway',
-  unknown: 'Unknown kind',
-};
+export { GATEWAY_KINDS, KIND_LABELS, type GatewayKind };
 
 /** What the run does with a gateway. */
 export const gatewayActionSchema = z.enum([

@@ -1,20 +1,10 @@
-// Gateways in words: kinds, actions and run states with their icons and tones. The labels of
-// the kinds repeat src-main/gateways/schema.ts KIND_LABELS (a value: the renderer bundle takes
-// only types from main); the Record type keeps both lists of kinds the same.
+// Gateways in words: kinds (their labels from main's zod-free labels module), actions and run
+// states with their icons and tones.
 import type { IconName } from '../components/Icon';
-import type { GatewayAction, GatewayKind, GatewayRow, GatewayState } from '../ipc/types';
+import type { GatewayAction, GatewayRow, GatewayState } from '../ipc/types';
 import type { Tone } from './device-states';
 
-export const KIND_LABELS: Record<GatewayKind, string> = {
-  cups: 'Basic Station with CUPS',
-  ttig: 'The Things Indoor Gateway',
-  lns: 'Basic Station, LNS only',
-  udp: 'UDP packet forwarder',
-  claimable: 'Claimable (managed) gateway',
-  unknown: 'Unknown kind',
-};
-
-export const GATEWAY_KINDS = Object.keys(KIND_LABELS) as GatewayKind[];
+export { GATEWAY_KINDS, KIND_LABELS } from '../../../src-main/gateways/labels';
 
 export const ACTION_LABELS: Record<GatewayAction, { label: string; hint: string }> = {
   repoint: { label: 'Re-pointed through CUPS', hint: 'Created on the target with an LNS key; the source’s CUPS sends the gateway to the target.' },
