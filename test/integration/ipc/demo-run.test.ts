@@ -43,6 +43,21 @@ describe('demo workspace over IPC', () => {
     expect(await h.invoke('connections:remove', { id: source.id })).toMatchObject({ ok: false, error: { code: 'conflict' } });
   });
 
+  it('the demo has gateways of every kind, and a keep-session plan offers the two that heard its ABP devices', async () => {
+    const listed = await h.call('gateways:list', { connectionId: source.id });
+    expect(listed.problem).toBeUndefined();
+    expect(Object.fromEntries(listed.gateways.map((g) => [g.id, g.kind]))).toEqual({
+      'barn-forwarder': 'udp', 'office-indoor': 'ttig', 'rooftop-north': 'cups', 'rooftop-south': 'cups', 'warehouse-lns': 'lns',
+    });
+    const devices = (await h.call('devices:details', { connectionId: source.id, applicationId: 'ce-fleet', deviceIds: Array.from({ length: DEVICES }, (_, i) => `dev-${String(i).padStart(5, '0')}`) })).devices;
+    const keepSession = await h.call('plan:create', {
+      source: { connectionId: source.id, applicationId: 'ce-fleet' }, target: { connectionId: target.id, applicationId: 'cloud-fleet' },
+      deviceIds: devices.map((d) => d.id), options: { ...options, abpMode: 'keep-session' },
+    });
+    expect(keepSession.plan.suggestedGateways).toEqual(['rooftop-north', 'rooftop-south']);
+    expect(keepSession.plan.devices.filter((d) => d.servingGateways).length).toBeGreaterThan(0);
+  });
+
   it('plan:create answers the plan view: per device status, no device records', async () => {
     const rows = await (async () => {
       const { listId } = await h.call('devices:list', { connectionId: source.id, applicationId: 'ce-fleet' });
