@@ -85,6 +85,9 @@ export async function planGateways(input: GatewayPlanInput): Promise<GatewayPlan
   const canMintKeys = has(targetKey.rights, 'RIGHT_GATEWAY_SETTINGS_API_KEYS', 'RIGHT_GATEWAY_LINK', 'RIGHT_GATEWAY_INFO');
   const canReadStatus = has(targetKey.rights, 'RIGHT_GATEWAY_STATUS_READ');
   const targetServerAddress = serverAddressOf(input.target.target.clusterUrl);
+  // The target gateways this key sees: an EUI of ours already there under another id is found now, not at create.
+  const targetEuis = new Map<string, string>();
+  if (blockers.length === 0) for (const g of (await tolerate(tgt.list(undefined, { signal }))) ?? []) if (g.ids.eui) targetEuis.set(g.ids.eui.toUpperCase(), g.ids.gateway_id);
 
   const entries = blockers.length > 0 ? [] : await mapLimit(input.ids, 8, async (id): Promise<GatewayPlanEntry> => {
     const gw = await src.get(id, GET_PATHS, { signal, missingAsUndefined: true }).catch((err: unknown) => {
@@ -106,7 +109,10 @@ export async function planGateways(input: GatewayPlanInput): Promise<GatewayPlan
     const kind = chosen ?? found.kind;
     const kindReason = chosen ? `you said: ${KIND_LABELS[chosen]} (the registry: ${found.reason})` : found.reason;
     const action = actionOf(kind, options.claimWithToken.includes(id));
-    return planEntry({ id, gw, kind, kindReason, action, rights: rights ?? [], target: tgt, signal, checks: { canCreate, canMintKeys, canReadStatus, createRight }, targetServerAddress, served: input.servedDevices?.get(id) });
+    return planEntry({
+      id, gw, kind, kindReason, action, rights: rights ?? [], target: tgt, signal, checks: { canCreate, canMintKeys, canReadStatus, createRight },
+      targetServerAddress, served: input.servedDevices?.get(id), euiOnTargetAs: gw.ids.eui ? targetEuis.get(gw.ids.eui.toUpperCase()) : undefined,
+    });
   }, signal);
 
   const counts = { ready: 0, blocked: 0, alreadyMigrated: 0 };
@@ -129,6 +135,8 @@ interface EntryInput {
   checks: { canCreate: boolean; canMintKeys: boolean; canReadStatus: boolean; createRight: string };
   targetServerAddress: string;
   served?: number;
+  /** The id of the target gateway (one this key sees) that has this EUI. */
+  euiOnTargetAs?: string;
 }
 
 async function planEntry(e: EntryInput): Promise<GatewayPlanEntry> {
@@ -142,6 +150,9 @@ async function planEntry(e: EntryInput): Promise<GatewayPlanEntry> {
   });
   const sameEui = onTarget && (onTarget.ids.eui ?? '').toUpperCase() === (gw.ids.eui ?? '').toUpperCase();
   if (onTarget && !sameEui) blockers.push({ code: 'ID_TAKEN', message: `The target already has a gateway "${e.id}" with another EUI (${onTarget.ids.eui ?? 'none'}).` });
+  if (e.euiOnTargetAs && e.euiOnTargetAs !== e.id) {
+    blockers.push({ code: 'EUI_TAKEN', message: `The target already has this EUI (${gw.ids.eui}) as your gateway "${e.euiOnTargetAs}": one gateway per EUI. Delete it there, or leave this one.` });
+  }
   if (!gw.ids.eui) blockers.push({ code: 'NO_EUI', message: 'The source gateway has no EUI: the target cannot recognise it.' });
   if (createsOnTarget(action) && !onTarget && !e.checks.canCreate) blockers.push({ code: 'TARGET_CREATE_RIGHT', message: `The target key may not create gateways (${e.checks.createRight}).` });
   if (needsLnsKey(action) && !e.checks.canMintKeys) blockers.push({ code: 'TARGET_KEY_RIGHTS', message: 'The target key may not make the gateway\'s LNS key (RIGHT_GATEWAY_SETTINGS_API_KEYS, RIGHT_GATEWAY_LINK, RIGHT_GATEWAY_INFO).' });

@@ -136,3 +136,18 @@ describe('gateways: plan, run, status, sheet, rollback', () => {
     expect(plan.blockers.map((b) => b.message).join(' ')).toMatch(/application API key: it sees no gateways.*user or organization/);
   }, 30_000);
 });
+
+describe('gateway plan conflicts', () => {
+  it('an EUI the target key already has under another id blocks that gateway in the plan, before any write', async () => {
+    fleet = await startGatewayFleet({ gateways: { udp: 2 } });
+    const f = fleet;
+    const g = f.gateways[0]!;
+    f.target.addGateway({ gateway: { ids: { gateway_id: 'moved-by-hand', eui: g.eui }, frequency_plan_ids: ['EU_863_870_TTN'] }, owner: { userId: 'cloud-admin' } });
+    const { source, target } = sides(f);
+    const plan = await planGateways({ source, target, ids: f.gateways.map((x) => x.id) });
+    const entry = plan.gateways.find((x) => x.id === g.id)!;
+    expect(entry.status).toBe('blocked');
+    expect(entry.blockers.map((b) => b.message).join(' ')).toMatch(/as your gateway "moved-by-hand"/);
+    expect(plan.gateways.find((x) => x.id !== g.id)?.status).toBe('ready');
+  }, 30_000);
+});
