@@ -65,6 +65,8 @@ export interface PlanInput {
 }
 
 const issue = (code: string, message: string): PlanIssue => ({ code, message });
+/** Devices read at once while planning: the adaptive run's ceiling. */
+export const PLAN_CONCURRENCY = 64;
 const DOWNLINK_WORDS = { on: 'on', off: 'off', unset: 'on (default)' } as const;
 
 /** What a run of the plan takes on: the ready devices, the blocked ones with why, and those already on the target. */
@@ -121,7 +123,8 @@ export async function planMigration(input: PlanInput): Promise<Plan> {
   let done = 0;
   // A device selected twice would run twice at once: each id once, in the order given.
   const deviceIds = [...new Set(input.deviceIds)];
-  const devices = await mapLimit(deviceIds, input.concurrency ?? 32, async (sourceId) => {
+  // At the run's own ceiling (64): planning 1,000 devices at 50 ms takes about a second.
+  const devices = await mapLimit(deviceIds, input.concurrency ?? PLAN_CONCURRENCY, async (sourceId) => {
     const plan = await planDevice(input, sourceId, byId, byEuis);
     input.onProgress?.(++done, deviceIds.length);
     return plan;

@@ -2,7 +2,7 @@
 // devices (ABP ones keeping their session heard through two of the gateways) in one run; kill -9
 // and resume duplicating nothing; rollback restoring the sources exactly; no key outside the
 // keychain and the sheet the user asks for.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -103,12 +103,13 @@ describe('gateways migrate: kill -9, resume, rollback, sheet', () => {
       const timer = killAfter === undefined ? undefined : setTimeout(() => p.child.kill('SIGKILL'), killAfter);
       const r = await p.result;
       clearTimeout(timer);
-      const hasRun = readdirSync(runDir, { withFileTypes: true }).some((e) => e.name === 'gateway-run.json');
-      const hasJournal = readdirSync(runDir).includes('journal.jsonl');
+      // Killed before the folder existed, or before it held the run and its journal: nothing was written.
+      const hasRun = existsSync(join(runDir, 'gateway-run.json'));
+      const hasJournal = existsSync(join(runDir, 'journal.jsonl'));
       if (r.signal === 'SIGKILL') {
         kills++;
         if (!hasRun || !hasJournal) {
-          // Killed before the run folder held its journal: nothing was written; start again elsewhere.
+          // Start again in a new folder (resume refuses a run without its journal, as for devices).
           runDir = join(base, `run-${attempt}`);
           started = false;
         } else started = true;
