@@ -14,7 +14,7 @@ import { targetDeviceId } from './options.js';
 import { activationOf, downlinkSettingOf, isLoRaWAN11, randomKey, sessionKeyNames, shapeTargetDevice, sourceReadPaths, type DownlinkSetting, type ServerAddresses } from './shape.js';
 import { joinableWith, presentRootKeys, rootKeysToGenerate } from './join-state.js';
 import { markerOf, roomForMarker, type SourceMarker } from './source-marker.js';
-import { downlinksBeforeOf, markSource, quietSource, restoreSource, retireSource, type StackSource } from './source-side.js';
+import { downlinksBeforeOf, markSource, quietSource, restoreSource, retireSource, rotateRootKeys, type StackSource } from './source-side.js';
 import { differences, isKeyPath } from './verify.js';
 import { arrivalState, type DeviceState } from './progress.js';
 import { chooseTrigger, type VersionIds } from '../triggers/commands.js';
@@ -345,9 +345,32 @@ async function retire(ctx: PipelineContext, sourceId: string, facts: Partial<Dev
   if (ctx.triggers && facts.trigger && facts.activation === 'otaa' && !externalKeys && !attempt.finishDeletion) return triggerThenRetire(phase, ctx.triggers);
   await journal.step(sourceId, 'retiring', { facts: { retireAction: action } });
   ctx.emit(sourceId, 'retiring');
-  await retireSource(ctx.source, sourceId, facts, action, attempt.read, attempt.onJoinServer);
-  journal.stepSoon(sourceId, 'retired'); // lost in a crash: retiring again is harmless
-  ctx.emit(sourceId, arrivalState(facts));
+  const source = ctx.source;
+  const done = (): Outcome => {
+    journal.stepSoon(sourceId, 'retired'); // lost in a crash: retiring again is harmless
+    ctx.emit(sourceId, arrivalState(facts));
+    return 'migrated';
+  };
+  if (action === 'delete') {
+    await retireSource(source, sourceId, facts, action, attempt.read, attempt.onJoinServer);
+    return done();
+  }
+  if (!(await rotateRootKeys(source, sourceId, facts, attempt.onJoinServer ?? false))) return done();
+  // The source can no longer accept a join: the device has moved. The mark "retired" that tells
+  // later runs so comes after the rotation, as in retireSource, but holds no slot among the
+  // devices migrating at once: the run waits for it before it ends.
+  const before = downlinksBeforeOf(facts);
+  ctx.later(sourceId, (async (): Promise<Outcome> => {
+    try {
+      if (before) await markSource(source, sourceId, facts, { state: 'retired', before }, attempt.read);
+      return done();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      await journal.step(sourceId, 'failed', { error: message, rolledBack: false, reason: 'retire' }).catch(() => undefined);
+      ctx.emit(sourceId, 'failed', { error: message });
+      return 'failed';
+    }
+  })());
   return 'migrated';
 }
 
