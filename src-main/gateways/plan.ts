@@ -108,11 +108,18 @@ export async function planGateways(input: GatewayPlanInput): Promise<GatewayPlan
     const chosen = options.kinds[id];
     const kind = chosen ?? found.kind;
     const kindReason = chosen ? `you said: ${KIND_LABELS[chosen]} (the registry: ${found.reason})` : found.reason;
-    const action = actionOf(kind, options.claimWithToken.includes(id));
-    return planEntry({
+    let action = actionOf(kind, options.claimWithToken.includes(id));
+    // Claiming needs the target's claiming server to take this EUI: otherwise it is done by hand.
+    const targetClaims = kind !== 'claimable' || !gw.ids.eui ? undefined : await tolerate(tgt.claimInfo(gw.ids.eui, { signal }));
+    if (action === 'claim' && !targetClaims?.supportsClaiming) action = 'manual';
+    const entry = await planEntry({
       id, gw, kind, kindReason, action, rights: rights ?? [], target: tgt, signal, checks: { canCreate, canMintKeys, canReadStatus, createRight },
       targetServerAddress, served: input.servedDevices?.get(id), euiOnTargetAs: gw.ids.eui ? targetEuis.get(gw.ids.eui.toUpperCase()) : undefined,
     });
+    if (kind === 'claimable' && targetClaims?.supportsClaiming === false) {
+      entry.warnings.push({ code: 'TARGET_CANNOT_CLAIM', message: 'The target\'s claiming server cannot claim this gateway: unclaim it on the source and add it on the target by hand (its maker\'s instructions).' });
+    }
+    return entry;
   }, signal);
 
   const counts = { ready: 0, blocked: 0, alreadyMigrated: 0 };

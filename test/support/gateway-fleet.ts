@@ -28,6 +28,8 @@ export interface GatewayFleetOptions {
   devices?: number;
   abpBehind?: { gateways: string[]; count: number };
   cupsEveryMs?: number;
+  /** false: the target's claiming server has no gateway controller (it cannot claim). */
+  targetClaims?: boolean;
 }
 
 export interface GatewayFleet {
@@ -58,7 +60,7 @@ export async function startGatewayFleet(opts: GatewayFleetOptions): Promise<Gate
   }
   const controller = createGatewayController(all.filter((g) => g.kind === 'claimable').map((g) => ({ eui: g.eui, ownerToken: g.ownerToken! })));
   const source = await startSimulator({ devAddrPrefix: '260B0000/16', gatewayController: controller });
-  const target = await startSimulator({ devAddrPrefix: '27000000/16', tenantId: 'acme', gatewayController: controller });
+  const target = await startSimulator({ devAddrPrefix: '27000000/16', tenantId: 'acme', ...(opts.targetClaims === false ? {} : { gatewayController: controller }) });
   const devices = opts.devices ?? 0;
   const withApp = devices > 0;
   if (withApp) {

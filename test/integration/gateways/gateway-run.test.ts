@@ -150,4 +150,16 @@ describe('gateway plan conflicts', () => {
     expect(entry.blockers.map((b) => b.message).join(' ')).toMatch(/as your gateway "moved-by-hand"/);
     expect(plan.gateways.find((x) => x.id !== g.id)?.status).toBe('ready');
   }, 30_000);
+
+  it('a claimable gateway the target cannot claim is done by hand, and the plan says so', async () => {
+    fleet = await startGatewayFleet({ gateways: { claimable: 1 }, targetClaims: false });
+    const f = fleet;
+    const g = f.gateways[0]!;
+    const { source, target } = sides(f);
+    const plan = await planGateways({ source, target, ids: [g.id], options: { claimWithToken: [g.id] } });
+    const entry = plan.gateways[0]!;
+    expect(entry.kind).toBe('claimable');
+    expect(entry.action).toBe('manual');
+    expect(entry.warnings.map((w) => w.code)).toContain('TARGET_CANNOT_CLAIM');
+  }, 30_000);
 });
