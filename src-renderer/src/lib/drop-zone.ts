@@ -9,9 +9,7 @@ export function setDropZone(name: DropZoneName, element: HTMLElement | null): vo
   else zones.delete(name);
 }
 
-export function isOverDropZone(name: DropZoneName, x: number, y: number): boolean {
-  const zone = zones.get(name);
-  if (!zone) return false;
-  const r = zone.getBoundingClientRect();
-  return x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+/** The zone's rectangle now (read once when a carry starts: the zone does not move during one). */
+export function dropZoneRect(name: DropZoneName): DOMRect | undefined {
+  return zones.get(name)?.getBoundingClientRect();
 }

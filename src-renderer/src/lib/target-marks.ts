@@ -67,36 +67,72 @@ export function indexSides(targetRows: readonly (DeviceRow | undefined)[], sourc
   return { targetById, targetByEui, sourceIndex, sourceRows, existing };
 }
 
+/**
+ * What a selected source device becomes on the target, by source id: computed once per index
+ * (both lists) and id mapping, so that a selection change (a rubber band: every frame) only
+ * looks its devices up. `null`: it lands on its own migrated copy (shown as that target row).
+ */
+const planned = new WeakMap<SidesIndex, { mapping: IdMapping | undefined; byId: Map<string, { entry: TargetEntry | null; targetId: string }> }>();
+
+function plannedEntry(index: SidesIndex, r: DeviceRow, mapping: IdMapping | undefined): { entry: TargetEntry | null; targetId: string } {
+  let cache = planned.get(index);
+  if (!cache || cache.mapping !== mapping) {
+    cache = { mapping, byId: new Map() };
+    planned.set(index, cache);
+  }
+  const known = cache.byId.get(r.id);
+  if (known) return known;
+  const { targetById, targetByEui } = index;
+  const targetId = targetIdFor(r.id, mapping);
+  const sameId = targetById.get(targetId);
+  const sameEui = r.devEui ? targetByEui.get(eui(r)) : undefined;
+  let entry: TargetEntry | null;
+  if (sameId && eui(sameId) === eui(r)) entry = null; // shown below, as the existing row marked "migrated"
+  else if (sameId) entry = { row: { ...r, id: targetId }, mark: 'conflict', planned: true, sourceId: r.id, reason: `The target already has a device “${targetId}” with another DevEUI.` };
+  else if (sameEui) entry = { row: { ...r, id: targetId }, mark: 'conflict', planned: true, sourceId: r.id, reason: `The target already has DevEUI ${eui(r)} as “${sameEui.id}”.` };
+  else entry = { row: { ...r, id: targetId, createdAt: undefined, lastSeenAt: undefined }, mark: 'new', planned: true, sourceId: r.id };
+  const result = { entry, targetId: sameId ? sameId.id : targetId };
+  cache.byId.set(r.id, result);
+  return result;
+}
+
 /** The selection as it would land on the target, then the target's own devices. */
 export function buildTargetEntries(index: SidesIndex, selected: ReadonlySet<string>, mapping: IdMapping | undefined): TargetEntry[] {
-  const { targetById, targetByEui, sourceIndex, sourceRows } = index;
+  const { sourceIndex, sourceRows } = index;
   const positions: number[] = [];
   for (const id of selected) {
     const at = sourceIndex.get(id);
     if (at !== undefined) positions.push(at);
   }
   positions.sort((a, b) => a - b); // source list order
-  const rows = positions.map((i) => ({ row: sourceRows[i] as DeviceRow }));
-  const planned: TargetEntry[] = [];
-  const plannedTargets = new Set<string>();
-  for (const { row: r } of rows) {
-    const targetId = targetIdFor(r.id, mapping);
-    const sameId = targetById.get(targetId);
-    const sameEui = r.devEui ? targetByEui.get(eui(r)) : undefined;
-    if (sameId && eui(sameId) === eui(r)) {
-      plannedTargets.add(sameId.id);
-      continue; // shown below, as the existing row marked "migrated"
-    }
-    if (sameId) {
-      planned.push({ row: { ...r, id: targetId }, mark: 'conflict', planned: true, sourceId: r.id, reason: `The target already has a device “${targetId}” with another DevEUI.` });
-    } else if (sameEui) {
-      planned.push({ row: { ...r, id: targetId }, mark: 'conflict', planned: true, sourceId: r.id, reason: `The target already has DevEUI ${eui(r)} as “${sameEui.id}”.` });
-    } else {
-      planned.push({ row: { ...r, id: targetId, createdAt: undefined, lastSeenAt: undefined }, mark: 'new', planned: true, sourceId: r.id });
-    }
+  const entries: TargetEntry[] = [];
+  let plannedTargets: Set<string> | undefined;
+  for (const i of positions) {
+    const { entry, targetId } = plannedEntry(index, sourceRows[i] as DeviceRow, mapping);
+    if (entry) entries.push(entry);
+    else (plannedTargets ??= new Set()).add(targetId);
   }
-  const existing = plannedTargets.size === 0 ? index.existing : index.existing.map((e) => (plannedTargets.has(e.row.id) ? { ...e, planned: true } : e));
-  return planned.length === 0 ? existing : [...planned, ...existing];
+  if (!plannedTargets) {
+    if (entries.length === 0) return index.existing;
+    for (const e of index.existing) entries.push(e);
+    return entries;
+  }
+  const marked = plannedMigrated(index, plannedTargets);
+  for (const e of index.existing) entries.push(plannedTargets.has(e.row.id) ? (marked.get(e) as TargetEntry) : e);
+  return entries;
+}
+
+/** The target's migrated rows that are part of the selection: one object per row and index. */
+const migratedPlanned = new WeakMap<SidesIndex, Map<TargetEntry, TargetEntry>>();
+
+function plannedMigrated(index: SidesIndex, ids: ReadonlySet<string>): Map<TargetEntry, TargetEntry> {
+  let byEntry = migratedPlanned.get(index);
+  if (!byEntry) {
+    byEntry = new Map();
+    migratedPlanned.set(index, byEntry);
+  }
+  for (const e of index.existing) if (ids.has(e.row.id) && !byEntry.has(e)) byEntry.set(e, { ...e, planned: true });
+  return byEntry;
 }
 
 export function countMarks(entries: readonly TargetEntry[]): Record<TargetMark, number> {

@@ -4,7 +4,7 @@
 // - press on a selected row and drag: carries the selection; drop it on the list's drop zone;
 // - click: select one; shift-click: range from the anchor; ctrl/cmd-click: toggle.
 import { useCallback, useEffect, useRef, type MouseEvent as ReactMouseEvent, type RefObject } from 'react';
-import { isOverDropZone, type DropZoneName } from './drop-zone';
+import { dropZoneRect, type DropZoneName } from './drop-zone';
 import { bandSelect, clickRow, type SelectionState } from './selection';
 
 /** A selection carried towards a drop zone. */
@@ -63,23 +63,43 @@ export function useListGestures(
   const gesture = useRef<Gesture>({ kind: 'idle' });
   const pointer = useRef({ x: 0, y: 0 });
   const frame = useRef<number | undefined>(undefined);
+  /** The drop zone's rectangle while carrying a selection (read once, when the carry starts). */
+  const zone = useRef<DOMRect | undefined>(undefined);
   const lastFrame = useRef(0);
   const ids = useRef(viewIds);
   ids.current = viewIds;
 
+  /**
+   * The list's rectangle: read on press, and again at the next frame only when the list was
+   * resized during the gesture (the pane's notes or the window changed; a ResizeObserver says
+   * so). Pointer moves and frames read no layout.
+   */
+  const rectRef = useRef<DOMRect | undefined>(undefined);
+  const rectStale = useRef(false);
+  const resizes = useRef<ResizeObserver | undefined>(undefined);
+  /** The pointer moved since the band was last drawn. */
+  const moved = useRef(false);
+  /** The band's rows and scroll position when it was last drawn. */
+  const drawn = useRef({ from: -1, to: -1, scrollTop: -1, x: -1, y: -1 });
+
   const updateBand = useCallback(() => {
     const g = gesture.current;
     const el = scrollRef.current;
-    if (g.kind !== 'band' || !el) return;
-    const rect = el.getBoundingClientRect();
+    const rect = rectRef.current;
+    if (g.kind !== 'band' || !el || !rect) return;
+    moved.current = false;
     const view = ids.current;
     const height = view.length * ROW_HEIGHT;
-    const contentY = Math.max(0, Math.min(height - 1, pointer.current.y - rect.top + el.scrollTop));
+    const scrollTop = el.scrollTop;
+    const contentY = Math.max(0, Math.min(height - 1, pointer.current.y - rect.top + scrollTop));
     const from = Math.min(view.length - 1, Math.floor(g.contentY / ROW_HEIGHT));
     const to = Math.min(view.length - 1, Math.floor(contentY / ROW_HEIGHT));
     if (from < 0 || to < 0) return;
-    const selected = bandSelect(g.base, view, from, to);
-    hostRef.current.setSelection({ selected, anchorId: view[from], focusId: view[to] });
+    const d = drawn.current;
+    if (d.from === from && d.to === to && d.scrollTop === scrollTop && d.x === pointer.current.x && d.y === pointer.current.y) return;
+    // A new selection only when the band covers other rows (a set of up to every row in view).
+    if (d.from !== from || d.to !== to) hostRef.current.setSelection({ selected: bandSelect(g.base, view, from, to), anchorId: view[from], focusId: view[to] });
+    drawn.current = { from, to, scrollTop, x: pointer.current.x, y: pointer.current.y };
     const x = Math.max(0, Math.min(el.clientWidth, pointer.current.x - rect.left));
     onBand({
       top: Math.min(g.contentY, contentY),
@@ -89,6 +109,8 @@ export function useListGestures(
     });
   }, [scrollRef, onBand, ROW_HEIGHT]);
 
+  // Once a frame while banding: auto-scroll near the edges, then the band follows the pointer
+  // and the scroll position (pointer moves only record where the pointer is).
   // Time-based, so a slow frame rate does not slow the scrolling down.
   const autoScroll = useCallback(
     (time: number) => {
@@ -97,46 +119,54 @@ export function useListGestures(
       if (gesture.current.kind !== 'band' || !el) return;
       const dt = Math.min(100, lastFrame.current ? time - lastFrame.current : 16);
       lastFrame.current = time;
-      const rect = el.getBoundingClientRect();
+      if (rectStale.current || !rectRef.current) {
+        rectStale.current = false;
+        rectRef.current = el.getBoundingClientRect();
+      }
+      const rect = rectRef.current;
       const y = pointer.current.y;
       let speed = 0;
       if (y < rect.top + EDGE) speed = -scrollSpeed(rect.top + EDGE - y);
       else if (y > rect.bottom - EDGE) speed = scrollSpeed(y - (rect.bottom - EDGE));
-      if (speed !== 0) {
-        const before = el.scrollTop;
-        el.scrollTop = before + Math.round((speed * dt) / 1000);
-        if (el.scrollTop !== before) updateBand();
-      }
+      if (speed !== 0) el.scrollTop = el.scrollTop + Math.round((speed * dt) / 1000);
+      if (moved.current || el.scrollTop !== drawn.current.scrollTop) updateBand();
       frame.current = requestAnimationFrame(autoScroll);
     },
     [scrollRef, updateBand],
   );
 
+  const overZone = useCallback((x: number, y: number) => {
+    const r = zone.current;
+    return r !== undefined && x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+  }, []);
+
   const onMove = useCallback(
     (e: MouseEvent) => {
       pointer.current = { x: e.clientX, y: e.clientY };
       const g = gesture.current;
-      const el = scrollRef.current;
-      if (!el) return;
       if (g.kind === 'press' || g.kind === 'press-selected') {
         if (Math.hypot(e.clientX - g.x, e.clientY - g.y) < DRAG_THRESHOLD) return;
         if (g.kind === 'press-selected') {
           gesture.current = { kind: 'drag' };
+          zone.current = dropZoneRect(hostRef.current.dropZone);
           document.body.classList.add('is-dragging');
           hostRef.current.setDrag({ active: true, count: hostRef.current.selection().selected.size, x: e.clientX, y: e.clientY, overTarget: false });
           return;
         }
-        const rect = el.getBoundingClientRect();
+        const rect = rectRef.current;
+        if (!rect) return;
         gesture.current = { kind: 'band', index: g.index, x: g.x - rect.left, contentY: g.contentY, base: g.base };
+        drawn.current = { from: -1, to: -1, scrollTop: -1, x: -1, y: -1 };
         document.body.classList.add('is-banding');
         lastFrame.current = 0;
+        updateBand();
         frame.current ??= requestAnimationFrame(autoScroll);
+        return;
       }
-      const now = gesture.current;
-      if (now.kind === 'band') updateBand();
-      else if (now.kind === 'drag') hostRef.current.setDrag({ x: e.clientX, y: e.clientY, overTarget: isOverDropZone(hostRef.current.dropZone, e.clientX, e.clientY) });
+      if (g.kind === 'band') moved.current = true;
+      else if (g.kind === 'drag') hostRef.current.setDrag({ x: e.clientX, y: e.clientY, overTarget: overZone(e.clientX, e.clientY) });
     },
-    [scrollRef, autoScroll, updateBand],
+    [autoScroll, updateBand, overZone],
   );
 
   // Stable listeners that call the latest handlers (set below, after `end`).
@@ -152,6 +182,8 @@ export function useListGestures(
     window.removeEventListener('mousemove', onMove);
     window.removeEventListener('mouseup', onUp);
     window.removeEventListener('keydown', onKey, true);
+    resizes.current?.disconnect();
+    resizes.current = undefined;
     onBand(null);
   }, [onMove, onUp, onKey, onBand]);
 
@@ -162,8 +194,10 @@ export function useListGestures(
       h.setSelection(clickRow(h.selection(), ids.current, g.index, { shift: false, toggle: false }));
     } else if (g.kind === 'press' && g.toggle) {
       h.setSelection(clickRow(h.selection(), ids.current, g.index, { shift: false, toggle: true }));
+    } else if (g.kind === 'band') {
+      if (moved.current) updateBand(); // the last move, not drawn yet
     } else if (g.kind === 'drag') {
-      const over = isOverDropZone(h.dropZone, e.clientX, e.clientY);
+      const over = overZone(e.clientX, e.clientY);
       h.setDrag({ active: false, overTarget: false });
       end();
       if (over) h.onDrop();
@@ -186,6 +220,8 @@ export function useListGestures(
       const el = scrollRef.current;
       if (e.button !== 0 || !el) return;
       const rect = el.getBoundingClientRect();
+      rectRef.current = rect;
+      rectStale.current = false;
       if (e.clientX >= rect.left + el.clientWidth) return; // the scrollbar
       e.preventDefault(); // no text selection while dragging
       el.focus({ preventScroll: true });
@@ -224,6 +260,12 @@ export function useListGestures(
       window.addEventListener('mousemove', onMove);
       window.addEventListener('mouseup', onUp);
       window.addEventListener('keydown', onKey, true);
+      resizes.current?.disconnect();
+      // Its first call (the size when observed) costs one more read, in the first frame.
+      resizes.current = new ResizeObserver(() => {
+        rectStale.current = true;
+      });
+      resizes.current.observe(el);
     },
     [scrollRef, onMove, onUp, onKey, ROW_HEIGHT],
   );

@@ -1,8 +1,8 @@
 // The gateway lists of both panes: the source's (multi-selectable with mouse and keyboard, the
 // same gestures as the device list) and the target's (the selection as it would land first).
-import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Icon } from '../../components/Icon';
+import { VirtualList, type VirtualListHandle } from '../../components/VirtualList';
 import type { GatewayRow } from '../../ipc/types';
 import { formatAgo, formatEui } from '../../lib/format';
 import { KIND_LABELS, MARK_WORDS, markOf, type GatewayMark } from '../../lib/gateways';
@@ -14,7 +14,6 @@ import { useGateways } from '../../stores/gateways';
 
 /** Two lines a row: id and name; EUI and frequency plans; kind and why; server and last update. */
 export const GATEWAY_ROW_HEIGHT = 44;
-const estimateSize = () => GATEWAY_ROW_HEIGHT;
 const optionId = (id: string) => `source-gateway-${id}`;
 
 const GATEWAY_GESTURES: ListGestureHost = {
@@ -29,80 +28,74 @@ const GATEWAY_GESTURES: ListGestureHost = {
 
 export function GatewaySourceList({ view }: { view: GatewayRow[] }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const list = useRef<VirtualListHandle>(null);
   const now = useNow();
   const selection = useGateways((s) => s.selection);
   const viewIds = useMemo(() => view.map((r) => r.id), [view]);
   const [band, setBand] = useState<BandRect | null>(null);
   const { onMouseDown } = useListGestures(scrollRef, viewIds, setBand, GATEWAY_GESTURES);
-  const virtualizer = useVirtualizer({ count: view.length, getScrollElement: () => scrollRef.current, estimateSize, overscan: 8 });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
 
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
-      const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / GATEWAY_ROW_HEIGHT) - 1);
       if (e.key === 'Enter' && useGateways.getState().selection.selected.size > 0) {
         e.preventDefault();
         planGatewaySelection();
         return;
       }
-      const action = keyActionOf(e, page);
+      const action = keyActionOf(e, list.current?.pageRows() ?? 1);
       if (!action) return;
       e.preventDefault();
       const g = useGateways.getState();
       const next = keyAction(g.selection, viewIds, action);
       g.setSelection(next);
       const index = next.focusId !== undefined ? viewIds.indexOf(next.focusId) : -1;
-      if (index >= 0 && action.kind !== 'select-all') virtualizer.scrollToIndex(index, { align: 'auto' });
+      if (index >= 0 && action.kind !== 'select-all') list.current?.scrollToIndex(index);
     },
-    [viewIds, virtualizer],
+    [viewIds],
   );
 
-  const focusIndex = selection.focusId !== undefined ? viewIds.indexOf(selection.focusId) : -1;
-  const focusRendered = focusIndex >= first && focusIndex <= last;
+  const focusIndex = useMemo(() => (selection.focusId !== undefined ? viewIds.indexOf(selection.focusId) : -1), [viewIds, selection.focusId]);
   return (
-    <div
-      ref={scrollRef}
+    <VirtualList
+      items={view}
+      rowHeight={GATEWAY_ROW_HEIGHT}
+      overscan={4}
+      scrollRef={scrollRef}
+      handle={list}
       className="list list-source list-gateways"
       role="listbox"
       aria-multiselectable="true"
       aria-labelledby="source-gateways-title"
       aria-describedby="source-gateways-help"
-      aria-activedescendant={focusRendered && selection.focusId ? optionId(selection.focusId) : undefined}
+      active={focusIndex >= 0 && selection.focusId ? { index: focusIndex, id: optionId(selection.focusId) } : undefined}
       tabIndex={0}
       onMouseDown={onMouseDown}
       onKeyDown={onKeyDown}
       data-testid="source-gateway-list"
-    >
-      <span id="source-gateways-help" className="visually-hidden">
-        Drag across rows to select, shift-click for a range, control-click to add or remove one. Arrow keys move, shift with arrows extends,
-        space toggles, control A selects all, Escape clears, Enter plans the selection. Drag the selection onto the target to plan moving it.
-      </span>
-      <div className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => {
-          const row = view[item.index] as GatewayRow;
-          return (
-            <SourceGatewayRow
-              key={row.id}
-              row={row}
-              index={item.index}
-              setSize={view.length}
-              top={item.start}
-              selected={selection.selected.has(row.id)}
-              focused={selection.focusId === row.id}
-              now={now}
-            />
-          );
-        })}
-        {band ? <div className="band" aria-hidden="true" style={{ top: band.top, height: band.height, left: band.left, width: band.width }} /> : null}
-      </div>
-    </div>
+      before={
+        <span id="source-gateways-help" className="visually-hidden">
+          Drag across rows to select, shift-click for a range, control-click to add or remove one. Arrow keys move, shift with arrows extends,
+          space toggles, control A selects all, Escape clears, Enter plans the selection. Drag the selection onto the target to plan moving it.
+        </span>
+      }
+      overlay={band ? <div className="band" aria-hidden="true" style={{ top: band.top, height: band.height, left: band.left, width: band.width }} /> : null}
+      renderRow={(row, index) => (
+        <SourceGatewayRow
+          key={row.id}
+          row={row}
+          index={index}
+          setSize={view.length}
+          selected={selection.selected.has(row.id)}
+          focused={selection.focusId === row.id}
+          now={now}
+        />
+      )}
+    />
   );
 }
 
-const SourceGatewayRow = memo(function SourceGatewayRow(props: { row: GatewayRow; index: number; setSize: number; top: number; selected: boolean; focused: boolean; now: number }) {
-  const { row, index, setSize, top, selected, focused, now } = props;
+const SourceGatewayRow = memo(function SourceGatewayRow(props: { row: GatewayRow; index: number; setSize: number; selected: boolean; focused: boolean; now: number }) {
+  const { row, index, setSize, selected, focused, now } = props;
   return (
     <div
       id={optionId(row.id)}
@@ -111,7 +104,6 @@ const SourceGatewayRow = memo(function SourceGatewayRow(props: { row: GatewayRow
       aria-posinset={index + 1}
       aria-setsize={setSize}
       className={`row gateway-row gateway-cols gateway-cols-source${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${index % 2 ? ' is-odd' : ''}`}
-      style={{ transform: `translateY(${top}px)` }}
       data-gateway-id={row.id}
     >
       <span className="cell cell-check" aria-hidden="true">
@@ -164,7 +156,6 @@ const MARK_ICONS = { new: 'plus', 'on-target': 'check', 'eui-taken': 'warning', 
 
 export function GatewayTargetList() {
   const now = useNow();
-  const scrollRef = useRef<HTMLDivElement>(null);
   const selected = useGateways((s) => s.selection.selected);
   const sourceRows = useGateways((s) => s.source.rows);
   const targetRows = useGateways((s) => s.target.rows);
@@ -175,10 +166,7 @@ export function GatewayTargetList() {
     return [...planned, ...existing];
   }, [sourceRows, targetRows, selected]);
   const [focus, setFocus] = useState(0);
-  const virtualizer = useVirtualizer({ count: entries.length, getScrollElement: () => scrollRef.current, estimateSize, overscan: 8 });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
+  const list = useRef<VirtualListHandle>(null);
   if (entries.length === 0) {
     return (
       <div className="pane-empty">
@@ -190,54 +178,54 @@ export function GatewayTargetList() {
   }
   const clamped = Math.min(focus, entries.length - 1);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / GATEWAY_ROW_HEIGHT) - 1);
+    const page = list.current?.pageRows() ?? 1;
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
     const delta = moves[e.key];
     if (delta === undefined) return;
     e.preventDefault();
     const next = Math.max(0, Math.min(entries.length - 1, clamped + delta));
     setFocus(next);
-    virtualizer.scrollToIndex(next, { align: 'auto' });
+    list.current?.scrollToIndex(next);
   };
   return (
-    <div
-      ref={scrollRef}
+    <VirtualList
+      items={entries}
+      rowHeight={GATEWAY_ROW_HEIGHT}
+      overscan={4}
+      handle={list}
       className="list list-target list-gateways"
       role="listbox"
       aria-labelledby="target-gateways-title"
       tabIndex={0}
       onKeyDown={onKeyDown}
-      aria-activedescendant={clamped >= first && clamped <= last ? `target-gateway-${clamped}` : undefined}
+      active={{ index: clamped, id: `target-gateway-${clamped}` }}
       data-testid="target-gateway-list"
-    >
-      <div className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => {
-          const entry = entries[item.index] as TargetGatewayEntry;
-          return (
-            <div
-              key={`${entry.planned ? 'p' : 'e'}-${entry.row.id}`}
-              id={`target-gateway-${item.index}`}
-              role="option"
-              aria-selected={item.index === clamped}
-              aria-posinset={item.index + 1}
-              aria-setsize={entries.length}
-              className={`row gateway-row gateway-cols gateway-cols-target${entry.planned ? ' is-planned' : ''}${item.index === clamped ? ' is-focused' : ''}${item.index % 2 ? ' is-odd' : ''} row-gw-mark-${entry.mark}`}
-              style={{ transform: `translateY(${item.start}px)` }}
-              data-gateway-id={entry.row.id}
-              data-mark={entry.mark}
-              title={entry.reason}
-            >
-              <span className="cell cell-mark">
-                <span className={`mark gw-mark-${entry.mark}`}>
-                  <Icon name={MARK_ICONS[entry.mark]} />
-                  {entry.mark === 'existing' ? 'Existing' : MARK_WORDS[entry.mark]}
-                </span>
-              </span>
-              <GatewayCells row={entry.row} now={now} />
-            </div>
-          );
-        })}
-      </div>
-    </div>
+      renderRow={(entry, index) => <TargetGatewayRow key={`${entry.planned ? 'p' : 'e'}-${entry.row.id}`} entry={entry} index={index} setSize={entries.length} focused={index === clamped} now={now} />}
+    />
   );
 }
+
+const TargetGatewayRow = memo(function TargetGatewayRow(props: { entry: TargetGatewayEntry; index: number; setSize: number; focused: boolean; now: number }) {
+  const { entry, index, setSize, focused, now } = props;
+  return (
+    <div
+      id={`target-gateway-${index}`}
+      role="option"
+      aria-selected={focused}
+      aria-posinset={index + 1}
+      aria-setsize={setSize}
+      className={`row gateway-row gateway-cols gateway-cols-target${entry.planned ? ' is-planned' : ''}${focused ? ' is-focused' : ''}${index % 2 ? ' is-odd' : ''} row-gw-mark-${entry.mark}`}
+      data-gateway-id={entry.row.id}
+      data-mark={entry.mark}
+      title={entry.reason}
+    >
+      <span className="cell cell-mark">
+        <span className={`mark gw-mark-${entry.mark}`}>
+          <Icon name={MARK_ICONS[entry.mark]} />
+          {entry.mark === 'existing' ? 'Existing' : MARK_WORDS[entry.mark]}
+        </span>
+      </span>
+      <GatewayCells row={entry.row} now={now} />
+    </div>
+  );
+});

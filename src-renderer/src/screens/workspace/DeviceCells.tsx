@@ -3,9 +3,8 @@ import type { DeviceRow } from '../../ipc/types';
 import type { DeviceDetails } from '../../lib/filters';
 import { formatAgo, formatEui, formatLorawanVersion } from '../../lib/format';
 
+/** Every device row's height (styles/lists.css `.row` agrees): VirtualList and the gestures count on it. */
 export const ROW_HEIGHT = 30;
-/** One function for every render: the virtualizer re-measures all rows when it changes. */
-export const estimateRowHeight = () => ROW_HEIGHT;
 
 export function IdCell({ row }: { row: DeviceRow }) {
   return (

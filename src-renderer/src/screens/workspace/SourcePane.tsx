@@ -1,8 +1,8 @@
 // The source pane: the devices that can be moved, multi-selectable with mouse and keyboard.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Callout } from '../../components/Callout';
 import { Icon } from '../../components/Icon';
+import { VirtualList, type VirtualListHandle } from '../../components/VirtualList';
 import type { DeviceRow } from '../../ipc/types';
 import { requestDetails } from '../../lib/details-loader';
 import { needsDetails, NO_FILTERS } from '../../lib/filters';
@@ -13,7 +13,7 @@ import { useListGestures, type BandRect, type ListGestureHost } from '../../lib/
 import { planSelection } from '../../lib/plan-selection';
 import { useNow } from '../../lib/use-now';
 import { useWorkspace } from '../../stores/workspace';
-import { DetailCells, estimateRowHeight, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
+import { DetailCells, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
 import { FilterBar } from './FilterBar';
 import { SideHeader } from './SideHeader';
 import { useFilteredRows } from './useFilteredRows';
@@ -35,7 +35,8 @@ export function SourcePane() {
   const now = useNow();
   const { view, detailsKnown } = useFilteredRows('source', now);
   const side = useWorkspace((s) => s.source);
-  const selected = useWorkspace((s) => s.selection.selected);
+  // Counted over the whole view: deferred, so that a rubber band's frames do not wait for it.
+  const selected = useDeferredValue(useWorkspace((s) => s.selection.selected));
   const wantsDetails = needsDetails(side.filters);
   const hiddenSelected = useMemo(() => {
     if (selected.size === 0) return 0;
@@ -114,6 +115,7 @@ export function Empty({ icon, title, text }: { icon: 'plug' | 'app' | 'list' | '
 
 function SourceList({ view, now }: { view: DeviceRow[]; now: number }) {
   const scrollRef = useRef<HTMLDivElement>(null);
+  const list = useRef<VirtualListHandle>(null);
   const selection = useWorkspace((s) => s.selection);
   const details = useWorkspace((s) => s.source.details);
   useWorkspace((s) => s.source.detailsVersion);
@@ -121,84 +123,75 @@ function SourceList({ view, now }: { view: DeviceRow[]; now: number }) {
   const [band, setBand] = useState<BandRect | null>(null);
   const { onMouseDown } = useListGestures(scrollRef, viewIds, setBand, DEVICE_GESTURES);
 
-  const virtualizer = useVirtualizer({
-    count: view.length,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: estimateRowHeight,
-    overscan: 12,
-  });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
-
-  useEffect(() => {
-    const ids: string[] = [];
-    for (let i = first; i <= last; i++) {
-      const r = view[i];
-      if (r) ids.push(r.id);
-    }
-    if (ids.length) requestDetails('source', ids);
-  }, [first, last, view]);
+  const onRangeChange = useCallback(
+    (first: number, last: number) => {
+      const ids: string[] = [];
+      for (let i = first; i <= last; i++) {
+        const r = view[i];
+        if (r) ids.push(r.id);
+      }
+      if (ids.length) requestDetails('source', ids);
+    },
+    [view],
+  );
 
   const onKeyDown = useCallback(
     (e: KeyboardEvent<HTMLDivElement>) => {
-      const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
-      const action = keyActionOf(e, page);
+      const action = keyActionOf(e, list.current?.pageRows() ?? 1);
       if (!action) return;
       e.preventDefault();
       const ws = useWorkspace.getState();
       const next = keyAction(ws.selection, viewIds, action);
       ws.setSelection(next);
       const index = next.focusId !== undefined ? viewIds.indexOf(next.focusId) : -1;
-      if (index >= 0 && action.kind !== 'select-all') virtualizer.scrollToIndex(index, { align: 'auto' });
+      if (index >= 0 && action.kind !== 'select-all') list.current?.scrollToIndex(index);
     },
-    [viewIds, virtualizer],
+    [viewIds],
   );
 
-  const focusIndex = selection.focusId !== undefined ? viewIds.indexOf(selection.focusId) : -1;
-  const focusRendered = focusIndex >= first && focusIndex <= last;
+  const focusIndex = useMemo(() => (selection.focusId !== undefined ? viewIds.indexOf(selection.focusId) : -1), [viewIds, selection.focusId]);
 
   if (view.length === 0) {
     return <Empty icon="search" title="No devices match" text="Change the search or the filters to see more devices." />;
   }
   return (
-    <div
-      ref={scrollRef}
+    <VirtualList
+      items={view}
+      rowHeight={ROW_HEIGHT}
+      overscan={6}
+      scrollRef={scrollRef}
+      handle={list}
+      onRangeChange={onRangeChange}
       className="list list-source"
       role="listbox"
       aria-multiselectable="true"
       aria-labelledby="source-pane-title"
       aria-describedby="source-list-help"
-      aria-activedescendant={focusRendered && selection.focusId ? optionId(selection.focusId) : undefined}
+      active={focusIndex >= 0 && selection.focusId ? { index: focusIndex, id: optionId(selection.focusId) } : undefined}
       tabIndex={0}
       onMouseDown={onMouseDown}
       onKeyDown={onKeyDown}
       data-testid="source-list"
-    >
-      <span id="source-list-help" className="visually-hidden">
-        Drag across rows to select, shift-click for a range, control-click to add or remove one. Arrow keys move, shift with arrows extends,
-        space toggles, control A selects all, Escape clears. Drag the selection onto the target to plan the migration.
-      </span>
-      <div className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => {
-          const row = view[item.index] as DeviceRow;
-          return (
-            <SourceRow
-              key={row.id}
-              row={row}
-              index={item.index}
-              setSize={view.length}
-              top={item.start}
-              selected={selection.selected.has(row.id)}
-              focused={selection.focusId === row.id}
-              details={details.get(row.id)}
-              now={now}
-            />
-          );
-        })}
-        {band ? <div className="band" aria-hidden="true" style={{ top: band.top, height: band.height, left: band.left, width: band.width }} /> : null}
-      </div>
-    </div>
+      before={
+        <span id="source-list-help" className="visually-hidden">
+          Drag across rows to select, shift-click for a range, control-click to add or remove one. Arrow keys move, shift with arrows extends,
+          space toggles, control A selects all, Escape clears. Drag the selection onto the target to plan the migration.
+        </span>
+      }
+      overlay={band ? <div className="band" aria-hidden="true" style={{ top: band.top, height: band.height, left: band.left, width: band.width }} /> : null}
+      renderRow={(row, index) => (
+        <SourceRow
+          key={row.id}
+          row={row}
+          index={index}
+          setSize={view.length}
+          selected={selection.selected.has(row.id)}
+          focused={selection.focusId === row.id}
+          details={details.get(row.id)}
+          now={now}
+        />
+      )}
+    />
   );
 }
 
@@ -206,13 +199,12 @@ const SourceRow = memo(function SourceRow(props: {
   row: DeviceRow;
   index: number;
   setSize: number;
-  top: number;
   selected: boolean;
   focused: boolean;
   details: DeviceDetails | undefined;
   now: number;
 }) {
-  const { row, index, setSize, top, selected, focused, details, now } = props;
+  const { row, index, setSize, selected, focused, details, now } = props;
   return (
     <div
       id={optionId(row.id)}
@@ -221,7 +213,6 @@ const SourceRow = memo(function SourceRow(props: {
       aria-posinset={index + 1}
       aria-setsize={setSize}
       className={`row list-cols list-cols-source${selected ? ' is-selected' : ''}${focused ? ' is-focused' : ''}${index % 2 ? ' is-odd' : ''}`}
-      style={{ transform: `translateY(${top}px)` }}
       data-device-id={row.id}
     >
       <span className="cell cell-check" aria-hidden="true">

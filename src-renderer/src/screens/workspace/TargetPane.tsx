@@ -1,9 +1,9 @@
 // The target pane: the target's devices, and the selection as it would land — new, in
 // conflict, or already migrated. It is also where a dragged selection is dropped.
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Callout } from '../../components/Callout';
 import { Icon, type IconName } from '../../components/Icon';
+import { VirtualList, type VirtualListHandle } from '../../components/VirtualList';
 import type { DeviceRow } from '../../ipc/types';
 import { requestDetails } from '../../lib/details-loader';
 import { setDropZone } from '../../lib/drop-zone';
@@ -14,7 +14,7 @@ import { useNow } from '../../lib/use-now';
 import { useThrottled } from '../../lib/use-throttled';
 import { usePlan } from '../../stores/plan';
 import { useWorkspace, type TargetMarkFilter } from '../../stores/workspace';
-import { DetailCells, estimateRowHeight, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
+import { DetailCells, EuiCell, IdCell, ROW_HEIGHT, SeenCell } from './DeviceCells';
 import { FilterBar } from './FilterBar';
 import { SideHeader } from './SideHeader';
 import { Empty, Loading } from './SourcePane';
@@ -30,7 +30,9 @@ export function TargetPane() {
   const targetRows = useThrottled(useWorkspace((s) => s.target.rows), sourceLoading ? 1000 : 0);
   const sourceDetails = useWorkspace((s) => s.source.details);
   const sourceDetailsVersion = useWorkspace((s) => s.source.detailsVersion);
-  const selected = useWorkspace((s) => s.selection.selected);
+  // The selection as it would land follows a rubber band a frame or so behind it: its entries
+  // (up to every selected device) are built in a render that yields to the band's frames.
+  const selected = useDeferredValue(useWorkspace((s) => s.selection.selected));
   const markFilter = useWorkspace((s) => s.targetMarkFilter);
   const drag = useWorkspace((s) => s.drag);
   const mapping = usePlan((s) => s.options.idMapping);
@@ -138,81 +140,76 @@ function MarkFilter({ counts, value, total }: { counts: Record<TargetMark, numbe
   );
 }
 
-function TargetList({ view, detailsOf, now }: { view: TargetEntry[]; detailsOf(e: TargetEntry): DeviceDetails | undefined; now: number }) {
-  const scrollRef = useRef<HTMLDivElement>(null);
+const TargetList = memo(function TargetList({ view, detailsOf, now }: { view: TargetEntry[]; detailsOf(e: TargetEntry): DeviceDetails | undefined; now: number }) {
+  const list = useRef<VirtualListHandle>(null);
   const [focus, setFocus] = useState(0);
-  const virtualizer = useVirtualizer({ count: view.length, getScrollElement: () => scrollRef.current, estimateSize: estimateRowHeight, overscan: 12 });
-  const items = virtualizer.getVirtualItems();
-  const first = items[0]?.index ?? 0;
-  const last = items[items.length - 1]?.index ?? -1;
 
-  useEffect(() => {
-    const targetIds: string[] = [];
-    const sourceIds: string[] = [];
-    for (let i = first; i <= last; i++) {
-      const e = view[i];
-      if (!e) continue;
-      if (e.planned && e.sourceId && e.mark !== 'migrated') sourceIds.push(e.sourceId);
-      else targetIds.push(e.row.id);
-    }
-    if (targetIds.length) requestDetails('target', targetIds);
-    if (sourceIds.length) requestDetails('source', sourceIds);
-  }, [first, last, view]);
+  const onRangeChange = useCallback(
+    (first: number, last: number) => {
+      const targetIds: string[] = [];
+      const sourceIds: string[] = [];
+      for (let i = first; i <= last; i++) {
+        const e = view[i];
+        if (!e) continue;
+        if (e.planned && e.sourceId && e.mark !== 'migrated') sourceIds.push(e.sourceId);
+        else targetIds.push(e.row.id);
+      }
+      if (targetIds.length) requestDetails('target', targetIds);
+      if (sourceIds.length) requestDetails('source', sourceIds);
+    },
+    [view],
+  );
 
   const clamped = Math.min(focus, view.length - 1);
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const page = Math.max(1, Math.floor((scrollRef.current?.clientHeight ?? 300) / ROW_HEIGHT) - 1);
+    const page = list.current?.pageRows() ?? 1;
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
     const delta = moves[e.key];
     if (delta === undefined) return;
     e.preventDefault();
     const next = Math.max(0, Math.min(view.length - 1, clamped + delta));
     setFocus(next);
-    virtualizer.scrollToIndex(next, { align: 'auto' });
+    list.current?.scrollToIndex(next);
   };
 
   return (
-    <div
-      ref={scrollRef}
+    <VirtualList
+      items={view}
+      rowHeight={ROW_HEIGHT}
+      overscan={6}
+      handle={list}
+      onRangeChange={onRangeChange}
       className="list list-target"
       role="listbox"
       aria-labelledby="target-pane-title"
       tabIndex={0}
       onKeyDown={onKeyDown}
-      aria-activedescendant={clamped >= first && clamped <= last ? `target-row-${clamped}` : undefined}
+      active={{ index: clamped, id: `target-row-${clamped}` }}
       data-testid="target-list"
-    >
-      <div className="list-canvas" style={{ height: virtualizer.getTotalSize() }}>
-        {items.map((item) => {
-          const entry = view[item.index] as TargetEntry;
-          return (
-            <TargetRow
-              key={`${entry.planned ? 'p' : 'e'}-${entry.row.id}`}
-              entry={entry}
-              index={item.index}
-              setSize={view.length}
-              top={item.start}
-              focused={item.index === clamped}
-              details={detailsOf(entry)}
-              now={now}
-            />
-          );
-        })}
-      </div>
-    </div>
+      renderRow={(entry, index) => (
+        <TargetRow
+          key={`${entry.planned ? 'p' : 'e'}-${entry.row.id}`}
+          entry={entry}
+          index={index}
+          setSize={view.length}
+          focused={index === clamped}
+          details={detailsOf(entry)}
+          now={now}
+        />
+      )}
+    />
   );
-}
+});
 
 const TargetRow = memo(function TargetRow(props: {
   entry: TargetEntry;
   index: number;
   setSize: number;
-  top: number;
   focused: boolean;
   details: DeviceDetails | undefined;
   now: number;
 }) {
-  const { entry, index, setSize, top, focused, details, now } = props;
+  const { entry, index, setSize, focused, details, now } = props;
   const row: DeviceRow = entry.row;
   return (
     <div
@@ -222,7 +219,6 @@ const TargetRow = memo(function TargetRow(props: {
       aria-posinset={index + 1}
       aria-setsize={setSize}
       className={`row list-cols list-cols-target${entry.planned ? ' is-planned' : ''}${focused ? ' is-focused' : ''}${index % 2 ? ' is-odd' : ''} row-mark-${entry.mark}`}
-      style={{ transform: `translateY(${top}px)` }}
       data-device-id={row.id}
       data-mark={entry.mark}
       title={entry.reason}
