@@ -240,8 +240,11 @@ describe('8. PUT on the Join and Network Servers is an upsert', () => {
 describe('9. error classes', () => {
   it('storage transactions that lose a race (pkg/redis:transaction_failed) are sent again: every device arrives', async () => {
     fleet = await startFleet({ devices: 30, mix: 'otaa' });
-    fleet.source.setFaults({ abortRate: 0.2 });
-    fleet.target.setFaults({ abortRate: 0.2 });
+    // 10 % of writes lost to a race: about 25 of the run's 250 writes are sent again. (At 20 %, six
+    // attempts per write — the client's five retries — still failed a write of the run about one
+    // time in 30: a failure the engine reports by design, not the behaviour under test.)
+    fleet.source.setFaults({ abortRate: 0.1 });
+    fleet.target.setFaults({ abortRate: 0.1 });
     const { result } = await migrate(fleet);
     expect(result?.summary.failed).toBe(0);
     expect(result?.summary.migrated).toBe(30);
