@@ -22,7 +22,9 @@ const b64 = (text: string) => Buffer.from(text).toString('base64');
 
 test('gateways: list, plan, move, wait for the CUPS stations, sheet and rollback', async ({ page, baseURL }) => {
   test.setTimeout(120_000);
-  sims = await startGatewaySims({ cupsEveryMs: 2500 });
+  // The CUPS stations ask their CUPS once at start and then not for ten minutes: the test reboots
+  // them once it has seen them waiting (a re-point otherwise lands at a random point of the interval).
+  sims = await startGatewaySims({ cupsEveryMs: 600_000 });
   const { source, target, stations } = sims;
   backend = await openGatewaysTab(page, baseURL as string, sims);
   const watch = watchPage(page);
@@ -106,6 +108,11 @@ test('gateways: list, plan, move, wait for the CUPS stations, sheet and rollback
   await expect(progressRow(page, 'roof-north')).toHaveAttribute('data-state', 'waiting', { timeout: 20_000 });
   await expect(progressRow(page, 'roof-north').getByTestId('gateway-detail')).toContainText(/Waiting for the gateway to reconnect — \d+ s since re-pointing/);
   await screenshot(page, '82-gateway-progress-waiting');
+  // What the user may do to hurry it: reboot the gateways (they ask their CUPS at start).
+  for (const g of GATEWAYS.filter((x) => x.kind === 'cups')) {
+    await expect(progressRow(page, g.id)).toHaveAttribute('data-state', 'waiting', { timeout: 20_000 });
+    stations.reboot(g.eui);
+  }
   for (const id of ['roof-north', 'roof-south']) {
     await expect(progressRow(page, id)).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
     await expect(progressRow(page, id).getByTestId('gateway-detail')).toContainText(/Connected to the target over ws/);
