@@ -90,10 +90,7 @@ export async function planGateways(input: GatewayPlanInput): Promise<GatewayPlan
   if (blockers.length === 0) for (const g of (await tolerate(tgt.list(undefined, { signal }))) ?? []) if (g.ids.eui) targetEuis.set(g.ids.eui.toUpperCase(), g.ids.gateway_id);
 
   const entries = blockers.length > 0 ? [] : await mapLimit(input.ids, 8, async (id): Promise<GatewayPlanEntry> => {
-    const gw = await src.get(id, GET_PATHS, { signal, missingAsUndefined: true }).catch((err: unknown) => {
-      if (err instanceof StackError && err.is('PermissionDenied')) return undefined;
-      throw err;
-    });
+    const gw = await src.get(id, GET_PATHS, { signal, missingAsUndefined: true });
     if (!gw) {
       return {
         id, frequencyPlanIds: [], kind: 'unknown', kindReason: 'not found', action: 'manual', status: 'blocked',
@@ -151,10 +148,8 @@ async function planEntry(e: EntryInput): Promise<GatewayPlanEntry> {
   const blockers: Issue[] = [];
   const warnings: Issue[] = [];
   // The target's gateway of the same id: ours from an earlier run (same EUI), or someone else's.
-  const onTarget = await e.target.get(e.id, ['gateway_server_address'], { signal: e.signal, missingAsUndefined: true }).catch((err: unknown) => {
-    if (err instanceof StackError && err.is('PermissionDenied')) return null; // not ours, or not there: the create says which
-    throw err;
-  });
+  // Forbidden counts as absent: not ours, or not there — the create says which.
+  const onTarget = await e.target.get(e.id, ['gateway_server_address'], { signal: e.signal, missingAsUndefined: true });
   const sameEui = onTarget && (onTarget.ids.eui ?? '').toUpperCase() === (gw.ids.eui ?? '').toUpperCase();
   if (onTarget && !sameEui) blockers.push({ code: 'ID_TAKEN', message: `The target already has a gateway "${e.id}" with another EUI (${onTarget.ids.eui ?? 'none'}).` });
   if (e.euiOnTargetAs && e.euiOnTargetAs !== e.id) {

@@ -76,10 +76,7 @@ class Mover {
 
   /** The target's gateway of this id, when it is this gateway (same EUI). */
   async onTarget(): Promise<Gateway | undefined> {
-    const got = await this.tgt.get(this.entry.id, ['gateway_server_address'], { ...this.opts, missingAsUndefined: true }).catch((err: unknown) => {
-      if (err instanceof StackError && err.is('PermissionDenied')) return undefined;
-      throw err;
-    });
+    const got = await this.tgt.get(this.entry.id, ['gateway_server_address'], { ...this.opts, missingAsUndefined: true });
     return got && sameEui(got.ids.eui, this.entry.eui) ? got : undefined;
   }
 

@@ -11,13 +11,14 @@ import { GatewayApi, type ConnectionStats } from '../stack/gateway-api.js';
 import { keyOwner, listProblem, planGateways } from '../gateways/plan.js';
 import { classify } from '../gateways/kinds.js';
 import { GatewaySecrets, both } from '../gateways/secrets.js';
-import { gatewayRunStatus, readGatewayRun, resumeGatewayRun, startGatewayRun } from '../gateways/session.js';
+import { gatewayRunStatus, readGatewayRun, resumeGatewayRun, startGatewayRun, type GatewaySides } from '../gateways/session.js';
 import { rollbackGateways } from '../gateways/rollback.js';
 import { gatewaySheet } from '../gateways/sheet.js';
-import type { GatewayPlan } from '../gateways/schema.js';
+import type { GatewayPlan, GatewayStatus } from '../gateways/schema.js';
 import { newRunId } from '../migration/run-dir.js';
 import { conflict, notFound } from './errors.js';
 import type { HandlerContext, HandlersOf } from './handlers.js';
+import { RUN_ID_PATTERN } from './run-registry.js';
 
 type Channels = 'gateways:list' | 'gateways:plan' | 'gateways:start' | 'gateways:status' | 'gateways:sheet-save' | 'gateways:rollback' | 'gateways:runs' | 'gateways:resume';
 
@@ -38,14 +39,14 @@ export function gatewayHandlers(ctx: HandlerContext): HandlersOf<Channels> {
   });
 
   const folderOf = async (runId: string) => {
-    if (!/^[A-Za-z0-9][A-Za-z0-9-]{0,99}$/.test(runId)) throw notFound(`No gateway run "${runId}".`);
+    if (!RUN_ID_PATTERN.test(runId)) throw notFound(`No gateway run "${runId}".`);
     const runDir = join(runsDir, runId);
     const side = await readFile(join(runDir, SIDE_FILE), 'utf8').then((t) => sideSchema.parse(JSON.parse(t)), () => undefined);
     if (!side) throw notFound(`No gateway run "${runId}" started from the app.`);
     return { runDir, side };
   };
 
-  const withSides = async <T>(side: { source: string; target: string }, use: (s: { source: Awaited<ReturnType<typeof ctx.connections.open>>['client']; target: Awaited<ReturnType<typeof ctx.connections.open>>['client'] }) => Promise<T>) => {
+  const withSides = async <T>(side: { source: string; target: string }, use: (s: GatewaySides) => Promise<T>) => {
     const source = await ctx.connections.open(side.source);
     try {
       const target = await ctx.connections.open(side.target);
@@ -57,6 +58,17 @@ export function gatewayHandlers(ctx: HandlerContext): HandlersOf<Channels> {
     } finally {
       source.client.close();
     }
+  };
+
+  /** Emits a run's gateway states (error text redacted) to the renderer. */
+  const progressOf = (runId: string) => (gateway: GatewayStatus) =>
+    deps.emit('gateways:progress', { runId, gateway: { ...gateway, ...(gateway.error ? { error: redact(gateway.error) } : {}) } });
+
+  /** Runs `work` in the background as the run `runId` (stopped on quit); `failed` hears why it failed. */
+  const launch = (runId: string, work: (signal: AbortSignal) => Promise<unknown>, failed: (err: unknown) => void) => {
+    const abort = new AbortController();
+    const done = work(abort.signal).then(() => undefined, failed).finally(() => active.delete(runId));
+    active.set(runId, { abort, done });
   };
 
   return {
@@ -109,27 +121,21 @@ export function gatewayHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       for (const t of Object.values(ownerTokens ?? {})) both(t);
       const runId = newRunId();
       const runDir = join(runsDir, runId);
-      const abort = new AbortController();
       let folderReady!: () => void;
       let folderFailed!: (e: unknown) => void;
       const folder = new Promise<void>((resolve, reject) => ((folderReady = resolve), (folderFailed = reject)));
-      const done = withSides(held, (s) =>
+      launch(runId, (signal) => withSides(held, (s) =>
         startGatewayRun(held.plan, {
-          runId, runDir, source: s.source, target: s.target, secrets, ownerTokens, signal: abort.signal,
+          runId, runDir, source: s.source, target: s.target, secrets, ownerTokens, signal, onStatus: progressOf(runId),
           onFolder: async (dir) => {
             await writeFileAtomic(join(dir, SIDE_FILE), JSON.stringify({ source: held.source, target: held.target }));
             folderReady();
           },
-          onStatus: (gateway) => deps.emit('gateways:progress', { runId, gateway: { ...gateway, ...(gateway.error ? { error: redact(gateway.error) } : {}) } }),
         }),
-      ).then(
-        () => undefined,
-        (err: unknown) => {
-          folderFailed(err);
-          ctx.log.warn('gateway run failed', err);
-        },
-      ).finally(() => active.delete(runId));
-      active.set(runId, { abort, done });
+      ), (err) => {
+        folderFailed(err);
+        ctx.log.warn('gateway run failed', err);
+      });
       await folder;
       return { runId, runDir };
     },
@@ -169,14 +175,9 @@ export function gatewayHandlers(ctx: HandlerContext): HandlersOf<Channels> {
       if (!check.available) throw conflict(`Gateway keys are kept only in the keychain, which cannot be used: ${check.message ?? 'unavailable'}`);
       for (const t of Object.values(ownerTokens ?? {})) both(t);
       await readGatewayRun(runDir); // a folder that cannot be read is said now, not in the background
-      const abort = new AbortController();
-      const done = withSides(side, (s) =>
-        resumeGatewayRun(runDir, {
-          source: s.source, target: s.target, secrets, ownerTokens, signal: abort.signal,
-          onStatus: (gateway) => deps.emit('gateways:progress', { runId, gateway: { ...gateway, ...(gateway.error ? { error: redact(gateway.error) } : {}) } }),
-        }),
-      ).then(() => undefined, (err: unknown) => ctx.log.warn('gateway run resume failed', err)).finally(() => active.delete(runId));
-      active.set(runId, { abort, done });
+      launch(runId, (signal) => withSides(side, (s) =>
+        resumeGatewayRun(runDir, { source: s.source, target: s.target, secrets, ownerTokens, signal, onStatus: progressOf(runId) }),
+      ), (err) => ctx.log.warn('gateway run resume failed', err));
       return { runId, runDir };
     },
 

@@ -85,7 +85,10 @@ export class GatewayApi {
     }
   }
 
-  /** One gateway; undefined when it does not exist (404) or, for a caller without rights on it, may not (403). */
+  /**
+   * One gateway. With `missingAsUndefined`: undefined when it does not exist (404) or, for a
+   * caller without rights on it, may not (403: someone else's, or not there).
+   */
   async get(id: string, paths: readonly string[], opts: CallOptions & { missingAsUndefined?: boolean } = {}): Promise<Gateway | undefined> {
     try {
       return await this.request({
@@ -93,7 +96,7 @@ export class GatewayApi {
         operation: `Read gateway "${id}"`, schema: gatewaySchema,
       }, opts);
     } catch (err) {
-      if (opts.missingAsUndefined && err instanceof StackError && err.is('NotFound')) return undefined;
+      if (opts.missingAsUndefined && err instanceof StackError && (err.is('NotFound') || err.is('PermissionDenied'))) return undefined;
       throw err;
     }
   }
